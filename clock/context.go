@@ -11,22 +11,35 @@ import (
 // contiguous prefix plus a dot cloud for the dots seen past a gap. It is kept
 // compact at all times: a dot joins the vector as soon as the gap before it
 // fills, and the cloud never holds a dot the vector covers. Equal sets of
-// dots therefore have one representation and one encoding.
+// dots therefore have one canonical encoding.
+//
+// A small cloud (the usual case, and always the case for a delta's context)
+// is a sorted slice; past smallCloud dots it moves to a map, so that Add and
+// Contains stay O(1) for clouds of any size.
 //
 // The zero value is an empty context ready to use. A CausalContext is not
 // safe for concurrent mutation.
 type CausalContext struct {
-	vv    VersionVector
-	cloud map[ReplicaID]map[uint64]struct{}
-	n     int // dots in the cloud
+	vv  VersionVector
+	few []Dot                             // the cloud, sorted, while big is nil
+	big map[ReplicaID]map[uint64]struct{} // the cloud, once it outgrew few
+	n   int                               // dots in the cloud
 }
 
-// Contains reports whether d is in the context. It costs O(1).
+// smallCloud is the most dots the sorted-slice cloud holds.
+const smallCloud = 32
+
+// Contains reports whether d is in the context. O(1), or O(log 32) for a
+// small cloud.
 func (c *CausalContext) Contains(d Dot) bool {
 	if c.vv.Contains(d) {
 		return true
 	}
-	_, ok := c.cloud[d.Replica][d.Seq]
+	if c.big != nil {
+		_, ok := c.big[d.Replica][d.Seq]
+		return ok
+	}
+	_, ok := slices.BinarySearchFunc(c.few, d, Dot.Compare)
 	return ok
 }
 
@@ -37,59 +50,88 @@ func (c *CausalContext) Add(d Dot) bool {
 	if d.Seq == 0 || c.Contains(d) {
 		return false
 	}
-	if d.Seq != c.vv.Get(d.Replica)+1 {
-		if c.cloud == nil {
-			c.cloud = make(map[ReplicaID]map[uint64]struct{})
-		}
-		s := c.cloud[d.Replica]
-		if s == nil {
-			s = make(map[uint64]struct{})
-			c.cloud[d.Replica] = s
-		}
-		s[d.Seq] = struct{}{}
-		c.n++
+	if d.Seq == c.vv.Get(d.Replica)+1 {
+		c.vv.Advance(d.Replica, d.Seq)
+		c.absorb(d.Replica)
 		return true
 	}
-	c.vv.Advance(d.Replica, d.Seq)
-	c.absorb(d.Replica)
+	c.n++
+	if c.big == nil && len(c.few) < smallCloud {
+		i, _ := slices.BinarySearchFunc(c.few, d, Dot.Compare)
+		c.few = slices.Insert(c.few, i, d)
+		return true
+	}
+	if c.big == nil {
+		c.big = make(map[ReplicaID]map[uint64]struct{})
+		for _, x := range c.few {
+			c.bigAdd(x)
+		}
+		c.few = nil
+	}
+	c.bigAdd(d)
 	return true
 }
 
+func (c *CausalContext) bigAdd(d Dot) {
+	s := c.big[d.Replica]
+	if s == nil {
+		s = make(map[uint64]struct{})
+		c.big[d.Replica] = s
+	}
+	s[d.Seq] = struct{}{}
+}
+
 // absorb moves the cloud dots of r that the vector now covers or continues
-// into the vector.
+// into the vector. O(cloud dots of r).
 func (c *CausalContext) absorb(r ReplicaID) {
-	s := c.cloud[r]
-	if len(s) == 0 {
-		return
-	}
 	top := c.vv.Get(r)
-	for seq := range s {
-		if seq <= top {
-			delete(s, seq)
+	if c.big == nil {
+		lo, _ := slices.BinarySearchFunc(c.few, Dot{Replica: r}, Dot.Compare)
+		hi := lo
+		for hi < len(c.few) && c.few[hi].Replica == r && c.few[hi].Seq <= top+1 {
+			top = max(top, c.few[hi].Seq)
+			hi++
+		}
+		if hi > lo {
+			c.few = slices.Delete(c.few, lo, hi)
+			c.n -= hi - lo
+		}
+	} else if s := c.big[r]; len(s) > 0 {
+		for seq := range s {
+			if seq <= top {
+				delete(s, seq)
+				c.n--
+			}
+		}
+		for {
+			if _, ok := s[top+1]; !ok {
+				break
+			}
+			delete(s, top+1)
 			c.n--
+			top++
 		}
-	}
-	for {
-		if _, ok := s[top+1]; !ok {
-			break
+		if len(s) == 0 {
+			delete(c.big, r)
 		}
-		delete(s, top+1)
-		c.n--
-		top++
 	}
 	c.vv.Advance(r, top)
-	if len(s) == 0 {
-		delete(c.cloud, r)
-	}
 }
 
 // Next returns the dot replica r issues next: one past the largest dot of r
-// in the context. O(1) unless r has dots in the cloud, which a replica's own
-// context never has; then O(cloud dots of r).
+// in the context. O(1) unless r has dots in a large cloud, which a replica's
+// own context never has; then O(cloud dots of r).
 func (c *CausalContext) Next(r ReplicaID) Dot {
 	top := c.vv.Get(r)
-	for seq := range c.cloud[r] {
-		top = max(top, seq)
+	if c.big == nil {
+		i, _ := slices.BinarySearchFunc(c.few, Dot{Replica: r + 1}, Dot.Compare)
+		if i > 0 && c.few[i-1].Replica == r {
+			top = max(top, c.few[i-1].Seq)
+		}
+	} else {
+		for seq := range c.big[r] {
+			top = max(top, seq)
+		}
 	}
 	return Dot{Replica: r, Seq: top + 1}
 }
@@ -105,11 +147,9 @@ func (c *CausalContext) Merge(o *CausalContext) bool {
 			c.absorb(r)
 		}
 	}
-	for r, s := range o.cloud {
-		for seq := range s {
-			if c.Add(Dot{Replica: r, Seq: seq}) {
-				changed = true
-			}
+	for d := range o.Dots {
+		if c.Add(d) {
+			changed = true
 		}
 	}
 	return changed
@@ -127,7 +167,12 @@ func (c *CausalContext) IsEmpty() bool { return c.vv.Len() == 0 && c.n == 0 }
 // Dots calls yield for the dots of the cloud (not the vector), in no
 // particular order.
 func (c *CausalContext) Dots(yield func(Dot) bool) {
-	for r, s := range c.cloud {
+	for _, d := range c.few {
+		if !yield(d) {
+			return
+		}
+	}
+	for r, s := range c.big {
 		for seq := range s {
 			if !yield(Dot{Replica: r, Seq: seq}) {
 				return
@@ -136,21 +181,29 @@ func (c *CausalContext) Dots(yield func(Dot) bool) {
 	}
 }
 
-// Equal reports whether c and o hold the same dots.
+// Equal reports whether c and o hold the same dots. O(cloud).
 func (c *CausalContext) Equal(o *CausalContext) bool {
 	if c.n != o.n || !c.vv.Equal(&o.vv) {
 		return false
 	}
-	return maps.EqualFunc(c.cloud, o.cloud, func(a, b map[uint64]struct{}) bool { return maps.Equal(a, b) })
+	if c.big == nil && o.big == nil {
+		return slices.Equal(c.few, o.few)
+	}
+	for d := range c.Dots {
+		if !o.Contains(d) {
+			return false
+		}
+	}
+	return true
 }
 
 // Clone returns a deep copy of c.
 func (c *CausalContext) Clone() CausalContext {
-	out := CausalContext{vv: c.vv.Clone(), n: c.n}
-	if len(c.cloud) > 0 {
-		out.cloud = make(map[ReplicaID]map[uint64]struct{}, len(c.cloud))
-		for r, s := range c.cloud {
-			out.cloud[r] = maps.Clone(s)
+	out := CausalContext{vv: c.vv.Clone(), few: slices.Clone(c.few), n: c.n}
+	if c.big != nil {
+		out.big = make(map[ReplicaID]map[uint64]struct{}, len(c.big))
+		for r, s := range c.big {
+			out.big[r] = maps.Clone(s)
 		}
 	}
 	return out
@@ -182,21 +235,32 @@ func (c *CausalContext) sortedCloud() []Dot {
 }
 
 // AppendBinary appends the canonical encoding of c: its vector, then its
-// cloud sorted by dot. It never fails.
+// cloud grouped by replica, ascending. It never fails.
 func (c *CausalContext) AppendBinary(b []byte) ([]byte, error) {
 	b = wire.AppendHeader(b, contextTag, version1)
 	b = c.vv.appendBody(b)
-	replicas := slices.Sorted(maps.Keys(c.cloud))
-	b = wire.AppendUvarint(b, uint64(len(replicas)))
-	for _, r := range replicas {
-		seqs := slices.Sorted(maps.Keys(c.cloud[r]))
-		b = wire.AppendUvarint(b, uint64(r))
-		b = wire.AppendUvarint(b, uint64(len(seqs)))
-		prev := c.vv.Get(r)
-		for _, seq := range seqs {
-			b = wire.AppendUvarint(b, seq-prev)
-			prev = seq
+	cloud := c.sortedCloud()
+	var replicas uint64
+	for i, d := range cloud {
+		if i == 0 || d.Replica != cloud[i-1].Replica {
+			replicas++
 		}
+	}
+	b = wire.AppendUvarint(b, replicas)
+	for len(cloud) > 0 {
+		r := cloud[0].Replica
+		n := 1
+		for n < len(cloud) && cloud[n].Replica == r {
+			n++
+		}
+		b = wire.AppendUvarint(b, uint64(r))
+		b = wire.AppendUvarint(b, uint64(n))
+		prev := c.vv.Get(r)
+		for _, d := range cloud[:n] {
+			b = wire.AppendUvarint(b, d.Seq-prev)
+			prev = d.Seq
+		}
+		cloud = cloud[n:]
 	}
 	return b, nil
 }
@@ -219,11 +283,7 @@ func (c *CausalContext) UnmarshalBinary(data []byte) error {
 		if ns == 0 {
 			r.Fail("causal context: empty cloud entry")
 		}
-		if r.Err() != nil {
-			break
-		}
 		prevReplica = id
-		s := make(map[uint64]struct{}, ns)
 		seq := out.vv.Get(id)
 		for j := 0; j < ns && r.Err() == nil; j++ {
 			gap := r.Uvarint()
@@ -234,13 +294,8 @@ func (c *CausalContext) UnmarshalBinary(data []byte) error {
 				break
 			}
 			seq += gap
-			s[seq] = struct{}{}
+			out.Add(Dot{Replica: id, Seq: seq})
 		}
-		if out.cloud == nil {
-			out.cloud = make(map[ReplicaID]map[uint64]struct{}, nr)
-		}
-		out.cloud[id] = s
-		out.n += len(s)
 	}
 	if err := r.Done("causal context"); err != nil {
 		return err

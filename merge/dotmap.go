@@ -2,7 +2,6 @@ package merge
 
 import (
 	"cmp"
-	"maps"
 	"slices"
 
 	"github.com/redcrdt/redcrdt/clock"
@@ -39,8 +38,19 @@ type Store[V any] interface {
 // The zero value is an empty full state. A DotMap is not safe for
 // concurrent mutation.
 type DotMap[K cmp.Ordered, V any, P Store[V]] struct {
-	m     map[K]V
-	delta bool
+	// A map of one entry (every one-key delta) is held inline, without
+	// allocating: while m is nil, single reports whether (k1, v1) is an
+	// entry.
+	m      map[K]V
+	k1     K
+	v1     V
+	single bool
+	delta  bool
+	// work and other hold the stores one step of Join or Set operates on.
+	// Calls through P need addressable stores, and taking the address of a
+	// local moves it to the heap on every call; these fields live wherever
+	// the DotMap does. They are zero between calls.
+	work, other V
 }
 
 // MarkDelta marks m as a delta (see the type's doc).
@@ -51,11 +61,19 @@ func (m *DotMap[K, V, P]) IsDelta() bool { return m.delta }
 
 // Len returns the number of entries; in a delta this counts removed keys it
 // names.
-func (m *DotMap[K, V, P]) Len() int { return len(m.m) }
+func (m *DotMap[K, V, P]) Len() int {
+	if m.single {
+		return 1
+	}
+	return len(m.m)
+}
 
 // Get returns the store for k, or (zero, false) if there is none. The store
 // shares memory with m: modify it only through Set.
 func (m *DotMap[K, V, P]) Get(k K) (V, bool) {
+	if m.single && m.k1 == k {
+		return m.v1, true
+	}
 	v, ok := m.m[k]
 	return v, ok
 }
@@ -63,21 +81,53 @@ func (m *DotMap[K, V, P]) Get(k K) (V, bool) {
 // Set stores v under k. An empty v is kept only in a delta (as the mark of
 // a removed key); in a full state it deletes k.
 func (m *DotMap[K, V, P]) Set(k K, v V) {
-	if P(&v).IsEmpty() && !m.delta {
-		delete(m.m, k)
+	if m.isEmpty(v) && !m.delta {
+		m.Delete(k)
 		return
 	}
-	if m.m == nil {
-		m.m = make(map[K]V)
+	switch {
+	case m.m != nil:
+		m.m[k] = v
+	case !m.single || m.k1 == k:
+		m.k1, m.v1, m.single = k, v, true
+	default:
+		m.m = map[K]V{m.k1: m.v1, k: v}
+		m.dropSingle()
 	}
-	m.m[k] = v
 }
 
 // Delete removes k's entry.
-func (m *DotMap[K, V, P]) Delete(k K) { delete(m.m, k) }
+func (m *DotMap[K, V, P]) Delete(k K) {
+	if m.single && m.k1 == k {
+		m.dropSingle()
+		return
+	}
+	delete(m.m, k)
+}
 
-// All calls yield for each entry, in no particular order.
+// isEmpty reports whether v holds no dot. It calls IsEmpty on a field of m
+// (see work), so v does not escape.
+func (m *DotMap[K, V, P]) isEmpty(v V) bool {
+	var zero V
+	m.work = v
+	empty := P(&m.work).IsEmpty()
+	m.work = zero
+	return empty
+}
+
+func (m *DotMap[K, V, P]) dropSingle() {
+	var zk K
+	var zv V
+	m.k1, m.v1, m.single = zk, zv, false
+}
+
+// All calls yield for each entry, in no particular order. The loop body may
+// Set or Delete the key it was given, and no other.
 func (m *DotMap[K, V, P]) All(yield func(K, V) bool) {
+	if m.single {
+		yield(m.k1, m.v1)
+		return
+	}
 	for k, v := range m.m {
 		if !yield(k, v) {
 			return
@@ -86,11 +136,21 @@ func (m *DotMap[K, V, P]) All(yield func(K, V) bool) {
 }
 
 // Keys returns the keys in ascending order. O(n log n).
-func (m *DotMap[K, V, P]) Keys() []K { return slices.Sorted(maps.Keys(m.m)) }
+func (m *DotMap[K, V, P]) Keys() []K {
+	keys := make([]K, 0, m.Len())
+	for k := range m.All {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
 
 // Clone returns a deep copy of m. O(n).
 func (m *DotMap[K, V, P]) Clone() DotMap[K, V, P] {
 	out := DotMap[K, V, P]{delta: m.delta}
+	if m.single {
+		out.k1, out.v1, out.single = m.k1, P(&m.v1).Clone(), true
+	}
 	if len(m.m) > 0 {
 		out.m = make(map[K]V, len(m.m))
 		for k, v := range m.m {
@@ -103,11 +163,11 @@ func (m *DotMap[K, V, P]) Clone() DotMap[K, V, P] {
 // Equal reports whether m and o hold the same entries and are both deltas
 // or both full states.
 func (m *DotMap[K, V, P]) Equal(o *DotMap[K, V, P]) bool {
-	if m.delta != o.delta || len(m.m) != len(o.m) {
+	if m.delta != o.delta || m.Len() != o.Len() {
 		return false
 	}
-	for k, v := range m.m {
-		ov, ok := o.m[k]
+	for k, v := range m.All {
+		ov, ok := o.Get(k)
 		if !ok || !P(&v).Equal(&ov) {
 			return false
 		}
@@ -123,13 +183,9 @@ func (m *DotMap[K, V, P]) Join(ctx *clock.CausalContext, o *DotMap[K, V, P], oct
 	wasDelta := m.delta
 	m.delta = m.delta && o.delta
 	changed := wasDelta != m.delta
-	for k, ov := range o.m {
-		v, had := m.m[k]
-		if P(&v).Join(ctx, &ov, octx) {
-			changed = true
-		}
-		m.Set(k, v)
-		if _, has := m.m[k]; has != had {
+	for k, ov := range o.All {
+		v, had := m.Get(k)
+		if m.joinKey(k, v, had, ov, ctx, octx) {
 			changed = true
 		}
 	}
@@ -139,21 +195,32 @@ func (m *DotMap[K, V, P]) Join(ctx *clock.CausalContext, o *DotMap[K, V, P], oct
 	// A full state removes every key of m whose dots octx covers; and a
 	// delta that became full drops its marks of removed keys.
 	var empty V
-	for k, v := range m.m {
-		if _, named := o.m[k]; named {
+	for k, v := range m.All {
+		if _, named := o.Get(k); named {
 			continue
 		}
-		if P(&v).Join(ctx, &empty, octx) {
-			changed = true
-		}
-		m.Set(k, v)
-		if _, has := m.m[k]; !has {
+		if m.joinKey(k, v, true, empty, ctx, octx) {
 			changed = true
 		}
 	}
 	return changed
 }
 
+// joinKey joins ov into v, the store of k (had: k had an entry), stores the
+// result and reports whether the entry changed.
+func (m *DotMap[K, V, P]) joinKey(k K, v V, had bool, ov V, ctx, octx *clock.CausalContext) bool {
+	var zero V
+	m.work, m.other = v, ov
+	changed := P(&m.work).Join(ctx, &m.other, octx)
+	v = m.work
+	m.work, m.other = zero, zero
+	m.Set(k, v)
+	if _, has := m.Get(k); has != had {
+		changed = true
+	}
+	return changed
+}
+
 // IsEmpty reports whether m has no entry, so a DotMap can be the store of
 // another DotMap.
-func (m *DotMap[K, V, P]) IsEmpty() bool { return len(m.m) == 0 }
+func (m *DotMap[K, V, P]) IsEmpty() bool { return m.Len() == 0 }
