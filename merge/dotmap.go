@@ -33,7 +33,9 @@ type Store[V any] interface {
 // join) for a delta of k keys, whatever the size of the receiver. A full
 // state names only its live keys, so joining one visits every key of both.
 // Mutators that build deltas call MarkDelta on them and must name every key
-// whose dots they put in the delta's context.
+// whose dots they put in the delta's context. Only the outermost DotMap of a
+// delta is marked: a DotMap nested as a store stays a full state, or joins
+// of deltas would depend on their order.
 //
 // The zero value is an empty full state. A DotMap is not safe for
 // concurrent mutation.
