@@ -124,7 +124,14 @@ func (c *CausalContext) absorb(r ReplicaID) {
 func (c *CausalContext) Next(r ReplicaID) Dot {
 	top := c.vv.Get(r)
 	if c.big == nil {
-		i, _ := slices.BinarySearchFunc(c.few, Dot{Replica: r + 1}, Dot.Compare)
+		// i is the end of r's run: the first dot of a greater replica.
+		// (Searching for Dot{r+1, 0} would wrap for the largest ReplicaID.)
+		i, _ := slices.BinarySearchFunc(c.few, r, func(d Dot, r ReplicaID) int {
+			if d.Replica <= r {
+				return -1
+			}
+			return 1
+		})
 		if i > 0 && c.few[i-1].Replica == r {
 			top = max(top, c.few[i-1].Seq)
 		}

@@ -58,6 +58,11 @@ func (m *ManualSource) Sleep(d time.Duration) { m.millis.Add(max(d.Milliseconds(
 // clock runs ahead of the Source because it observed a remote timestamp from
 // the future, waiting could take as long as that remote clock is ahead, so
 // Now moves the wall part forward by one millisecond instead.
+//
+// HAZARD: a clock that reaches the largest Timestamp (wall time
+// MaxWallMillis, logical MaxLogical), which only an observed timestamp from a
+// broken remote clock can bring about, has no greater reading to give: Now
+// then keeps returning that Timestamp rather than run backwards.
 type HLC struct {
 	// last is the latest Timestamp issued or observed. It is read and
 	// updated only by compare-and-swap, so Now needs no lock: every
@@ -66,7 +71,7 @@ type HLC struct {
 	last      atomic.Uint64
 	skew      atomic.Uint64
 	src       Source
-	maxOffset int64 // milliseconds; <= 0 disables skew counting
+	maxOffset int64 // whole milliseconds, rounded down; < 0 disables skew counting
 }
 
 // NewHLC returns an HLC reading src. A remote timestamp whose wall time is
@@ -74,21 +79,38 @@ type HLC struct {
 // would break convergence) but counted in SkewEvents; maxOffset <= 0 counts
 // nothing.
 func NewHLC(src Source, maxOffset time.Duration) *HLC {
-	return &HLC{src: src, maxOffset: maxOffset.Milliseconds()}
+	off := int64(-1)
+	if maxOffset > 0 {
+		// Wall times are whole milliseconds, so "ahead by more than
+		// maxOffset" is "ahead by more than maxOffset rounded down"; a
+		// positive offset under 1ms rounds to 0, which still counts.
+		off = maxOffset.Milliseconds()
+	}
+	return &HLC{src: src, maxOffset: off}
+}
+
+// physical returns the Source's reading clamped into [0, MaxWallMillis], the
+// wall times a Timestamp can hold.
+func (c *HLC) physical() int64 {
+	return min(max(c.src.UnixMilli(), 0), MaxWallMillis)
 }
 
 // Now returns a new timestamp, greater than every timestamp this clock has
-// issued or observed. It does not allocate.
+// issued or observed (unless the clock is exhausted; see the HAZARD on HLC).
+// It does not allocate.
 func (c *HLC) Now() Timestamp {
 	for {
 		old := Timestamp(c.last.Load())
-		pt := c.src.UnixMilli()
+		pt := c.physical()
 		var next Timestamp
 		switch wall := old.WallMillis(); {
 		case pt > wall:
 			next = NewTimestamp(pt, 0)
 		case old.Logical() < MaxLogical:
 			next = old + 1
+		case wall == MaxWallMillis:
+			// No Timestamp is greater (see HAZARD above).
+			return old
 		case pt == wall:
 			// The logical counter is spent for this millisecond: wait for
 			// the next one rather than wrap.
@@ -109,7 +131,7 @@ func (c *HLC) Now() Timestamp {
 // offset ahead of local physical time; such a timestamp is accepted all the
 // same and counted in SkewEvents.
 func (c *HLC) Observe(remote Timestamp) (skewed bool) {
-	if c.maxOffset > 0 && remote.WallMillis()-c.src.UnixMilli() > c.maxOffset {
+	if c.maxOffset >= 0 && remote.WallMillis()-c.physical() > c.maxOffset {
 		c.skew.Add(1)
 		skewed = true
 	}

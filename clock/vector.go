@@ -27,8 +27,9 @@ func (v *VersionVector) Get(r ReplicaID) uint64 { return v.m[r] }
 // Len returns the number of non-zero entries.
 func (v *VersionVector) Len() int { return len(v.m) }
 
-// Contains reports whether d lies in the prefix v records for d.Replica.
-func (v *VersionVector) Contains(d Dot) bool { return d.Seq <= v.m[d.Replica] }
+// Contains reports whether d lies in the prefix v records for d.Replica. A
+// dot with Seq 0 names nothing and is never contained.
+func (v *VersionVector) Contains(d Dot) bool { return d.Seq != 0 && d.Seq <= v.m[d.Replica] }
 
 // Advance raises the entry for r to seq and reports whether it changed.
 // A smaller seq leaves the entry as it is.

@@ -269,6 +269,8 @@ func (s *Set) UnmarshalBinary(data []byte) error {
 			d := clock.Dot{Replica: clock.ReplicaID(r.Uvarint()), Seq: r.Uvarint()}
 			switch {
 			case r.Err() != nil:
+			case d.Seq == 0:
+				r.Fail("orset: zero dot")
 			case j > 0 && d.Compare(last) <= 0:
 				r.Fail("orset: dots not ascending")
 			case !out.ctx.Contains(d):

@@ -104,32 +104,31 @@ func (r *Reader) Header(tag, version byte, name string) {
 	r.buf = r.buf[2:]
 }
 
-// Uvarint reads an unsigned varint.
+// Uvarint reads an unsigned varint. The varint must be in its shortest form,
+// as AppendUvarint writes it, so that every value has one encoding.
 func (r *Reader) Uvarint() uint64 {
 	if r.err != nil {
 		return 0
 	}
 	v, n := binary.Uvarint(r.buf)
-	if n <= 0 {
+	switch {
+	case n <= 0:
 		r.Fail("bad varint")
+		return 0
+	case n > 1 && r.buf[n-1] == 0:
+		// binary.Uvarint accepts zero-padded forms such as 0x80 0x00;
+		// a canonical encoding ends in a non-zero byte unless it is 0x00.
+		r.Fail("non-minimal varint")
 		return 0
 	}
 	r.buf = r.buf[n:]
 	return v
 }
 
-// Varint reads a zig-zag signed varint.
+// Varint reads a zig-zag signed varint in its shortest form.
 func (r *Reader) Varint() int64 {
-	if r.err != nil {
-		return 0
-	}
-	v, n := binary.Varint(r.buf)
-	if n <= 0 {
-		r.Fail("bad varint")
-		return 0
-	}
-	r.buf = r.buf[n:]
-	return v
+	u := r.Uvarint()
+	return int64(u>>1) ^ -int64(u&1)
 }
 
 // Float reads eight bytes of IEEE-754 bits.
