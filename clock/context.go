@@ -47,13 +47,22 @@ func (c *CausalContext) Contains(d Dot) bool {
 // its replica's prefix, the cloud dots that now continue the prefix move into
 // the vector. Amortized O(1). A dot with Seq 0 is ignored.
 func (c *CausalContext) Add(d Dot) bool {
-	if d.Seq == 0 || c.Contains(d) {
-		return false
+	top := c.vv.m[d.Replica]
+	if d.Seq <= top {
+		return false // covered by the vector, or Seq 0
 	}
-	if d.Seq == c.vv.Get(d.Replica)+1 {
-		c.vv.Advance(d.Replica, d.Seq)
-		c.absorb(d.Replica)
+	if d.Seq == top+1 {
+		if c.vv.m == nil {
+			c.vv.m = make(map[ReplicaID]uint64)
+		}
+		c.vv.m[d.Replica] = d.Seq
+		if c.n > 0 {
+			c.absorb(d.Replica)
+		}
 		return true
+	}
+	if c.Contains(d) {
+		return false
 	}
 	c.n++
 	if c.big == nil && len(c.few) < smallCloud {
