@@ -121,9 +121,9 @@ func TestConflictRules(t *testing.T) {
 
 // TestDeltaOrder: a bug found while designing the decoder: a replica may
 // receive a DEL before the increments it cancelled, so a reset total can be
-// ahead of the total and its dot outside the context. The value is off only
-// until the increments arrive, and such a state must still encode and
-// decode.
+// ahead of the total and its dot outside the context. Until the increments
+// arrive, the reset cancels everything the replica has of A (it reads 0, not
+// a negative amount), and such a state must still encode and decode.
 func TestDeltaOrder(t *testing.T) {
 	a, b, c := counter.New(), counter.New(), counter.New()
 	d1, _ := a.IncrBy(idA, 3)
@@ -135,8 +135,8 @@ func TestDeltaOrder(t *testing.T) {
 
 	c.Merge(d1)
 	c.Merge(reset)
-	if got := c.Int(); got != -4 {
-		t.Errorf("before the second increment arrives: %d, want -4 (3 seen, 7 reset)", got)
+	if got := c.Int(); got != 0 {
+		t.Errorf("before the second increment arrives: %d, want 0 (3 seen, all 7 reset)", got)
 	}
 	enc, _ := c.AppendBinary(nil)
 	var dec counter.Counter
@@ -530,5 +530,54 @@ func TestMergeOneMatchesGeneral(t *testing.T) {
 	}
 	if r1.Merge(r1) || !r1.Equal(r2) {
 		t.Errorf("merging a counter into itself changed it")
+	}
+}
+
+// A regression test for a bug found in review: a DEL delta that overtakes
+// some of the increments it saw (A's deltas reach C in order, just late)
+// made C read a negative value no replica ever held, and Float disagree
+// with Value.
+func TestResetBeforeItsIncrementsArrive(t *testing.T) {
+	const a, b = idA, idB
+	tests := []struct {
+		name string
+		incr func(c *counter.Counter) *counter.Counter
+		read func(c *counter.Counter) float64
+		step float64 // what one increment adds
+	}{
+		{"INCR", func(c *counter.Counter) *counter.Counter { d, _ := c.Incr(a); return d }, func(c *counter.Counter) float64 { return float64(c.Int()) }, 1},
+		{"INCRBYFLOAT", func(c *counter.Counter) *counter.Counter { d, _ := c.IncrByFloat(a, 1.5); return d }, (*counter.Counter).Float, 1.5},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			origin, seen, late := counter.New(), counter.New(), counter.New()
+			var deltas []*counter.Counter
+			for range 5 {
+				deltas = append(deltas, tt.incr(origin))
+			}
+			for _, d := range deltas {
+				seen.Merge(d)
+			}
+			for _, d := range deltas[:3] {
+				late.Merge(d)
+			}
+			late.Merge(seen.Reset(b))
+			if got := tt.read(late); got != 0 {
+				t.Errorf("with 3 of 5 increments and the DEL that saw all 5: reads %v, want 0", got)
+			}
+			if late.IsFloat() {
+				t.Errorf("reads as a float with every float increment reset")
+			}
+			for _, d := range deltas[3:] {
+				late.Merge(d)
+			}
+			if got := tt.read(late); got != 0 {
+				t.Errorf("after every delta: reads %v, want 0", got)
+			}
+			late.Merge(tt.incr(origin))
+			if got := tt.read(late); got != tt.step {
+				t.Errorf("after a new increment: reads %v, want %v", got, tt.step)
+			}
+		})
 	}
 }

@@ -20,7 +20,8 @@
 // of every increment it ever made, tagged with the dot of its latest
 // increment. A reset (DEL, or the reset part of SET) records in r[i] the p[i]
 // it saw, so replica i counts p[i] − r[i]: exactly the increments the reset
-// did not see. Both maps merge per replica by keeping the entry with the
+// did not see. A reset may arrive before some increments it saw; while p[i]
+// is no newer than r[i], replica i counts 0. Both maps merge per replica by keeping the entry with the
 // larger sequence number. SET values are kept in an observed-remove
 // multi-value register; the value reads as the greatest-stamped SET base plus
 // every replica's count.

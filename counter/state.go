@@ -59,7 +59,7 @@ func (s *state) equal(o *state) bool {
 // setP replaces p[id], whose old entry is old and r entry rc, with nc and
 // updates the caches. O(1) unless id makes its first float increment.
 func (s *state) setP(id clock.ReplicaID, old, rc, nc contribution) {
-	s.intSum += nc.Int - old.Int
+	s.intSum += intTerm(nc, rc) - intTerm(old, rc)
 	s.floatLive += live(nc, rc) - live(old, rc)
 	if nc.FloatOps > 0 && old.FloatOps == 0 && rc.FloatOps == 0 {
 		s.addFloatID(id)
@@ -73,7 +73,7 @@ func (s *state) setP(id clock.ReplicaID, old, rc, nc contribution) {
 // setR replaces r[id], whose old entry is old and p entry pc, with nc and
 // updates the caches.
 func (s *state) setR(id clock.ReplicaID, pc, old, nc contribution) {
-	s.intSum -= nc.Int - old.Int
+	s.intSum += intTerm(pc, nc) - intTerm(pc, old)
 	s.floatLive += live(pc, nc) - live(pc, old)
 	if nc.FloatOps > 0 && old.FloatOps == 0 && pc.FloatOps == 0 {
 		s.addFloatID(id)
@@ -84,8 +84,34 @@ func (s *state) setR(id clock.ReplicaID, pc, old, nc contribution) {
 	s.r[id] = nc
 }
 
+// SUBTLE: replica i counts p − r only while p is newer than the reset that
+// recorded r. A reset can arrive before some of the increments it saw (from
+// another origin, deltas are not ordered); until they arrive, p is older
+// than r and every increment p holds was seen by the reset, so i counts 0,
+// never a negative amount.
+
+// intTerm returns what a replica with total p and reset total r adds to the
+// integer value.
+func intTerm(p, r contribution) int64 {
+	if p.Seq <= r.Seq {
+		return 0
+	}
+	return p.Int - r.Int
+}
+
+// floatTerm returns what a replica with total p and reset total r adds to
+// the float value.
+func floatTerm(p, r contribution) float64 {
+	if p.Seq <= r.Seq {
+		return 0
+	}
+	return p.Float - r.Float
+}
+
+// live reports (as 1) whether a replica with total p and reset total r has
+// float increments that no reset saw.
 func live(p, r contribution) int {
-	if p.FloatOps > r.FloatOps {
+	if p.Seq > r.Seq && p.FloatOps > r.FloatOps {
 		return 1
 	}
 	return 0

@@ -138,7 +138,7 @@ func (s *state) floatValue(over clock.ReplicaID, overP *contribution) float64 {
 	intSum := s.intSum
 	done := overP == nil // whether over's float term has been added
 	if !done {
-		intSum += overP.Int - s.p[over].Int
+		intSum += intTerm(*overP, s.r[over]) - intTerm(s.p[over], s.r[over])
 	}
 	b, _ := s.winner()
 	v := float64(b.Value.Int + intSum)
@@ -148,7 +148,7 @@ func (s *state) floatValue(over clock.ReplicaID, overP *contribution) float64 {
 	for _, id := range s.floatIDs {
 		if !done && over <= id {
 			if over < id {
-				v += overP.Float - s.r[over].Float
+				v += floatTerm(*overP, s.r[over])
 			}
 			done = true
 		}
@@ -156,10 +156,10 @@ func (s *state) floatValue(over clock.ReplicaID, overP *contribution) float64 {
 		if overP != nil && id == over {
 			pc = *overP
 		}
-		v += pc.Float - s.r[id].Float
+		v += floatTerm(pc, s.r[id])
 	}
 	if !done {
-		v += overP.Float - s.r[over].Float
+		v += floatTerm(*overP, s.r[over])
 	}
 	return v
 }
