@@ -1,12 +1,12 @@
 package hash
 
 import (
+	"fmt"
 	"maps"
 	"slices"
 
 	"github.com/redcrdt/redcrdt/counter"
 	"github.com/redcrdt/redcrdt/internal/wire"
-	"github.com/redcrdt/redcrdt/orset"
 	"github.com/redcrdt/redcrdt/register"
 )
 
@@ -45,9 +45,9 @@ func (h *Hash) AppendBinary(b []byte) ([]byte, error) {
 func (h *Hash) UnmarshalBinary(data []byte) error {
 	r := wire.NewReader(data)
 	r.Header(tag, version1, "hash")
-	out := Hash{fields: orset.New(), values: map[string]*value{}}
+	var out Hash
 	if err := out.fields.UnmarshalBinary(r.Bytes()); err != nil && r.Err() == nil {
-		return err
+		return fmt.Errorf("hash: fields: %w", err)
 	}
 	n := r.Count(3)
 	prev := ""
@@ -65,14 +65,17 @@ func (h *Hash) UnmarshalBinary(data []byte) error {
 		if len(str) > 0 {
 			v.str = register.NewLWW()
 			if err := v.str.UnmarshalBinary(str); err != nil {
-				return err
+				return fmt.Errorf("hash: field %q: string: %w", f, err)
 			}
 		}
 		if len(num) > 0 {
 			v.num = counter.New()
 			if err := v.num.UnmarshalBinary(num); err != nil {
-				return err
+				return fmt.Errorf("hash: field %q: counter: %w", f, err)
 			}
+		}
+		if out.values == nil {
+			out.values = make(map[string]*value, n)
 		}
 		out.values[f] = v
 		prev = f

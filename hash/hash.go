@@ -18,22 +18,32 @@
 //
 // Which fields exist is an add-wins observed-remove set (package orset):
 // every write of a field adds it, HDEL and DEL remove the adds they saw.
-// Each field's value is a last-writer-wins string (register.LWW) written by
-// HSET, plus a counter (package counter) of the HINCRBY and HINCRBYFLOAT
-// increments not yet cancelled; HSET and HDEL cancel the increments they saw
-// (observed reset). A field reads as its string if no increment is live, as
-// the string's number plus the increments if the string is a number (or
-// absent), and as the string alone otherwise.
+// Each field's value is a last-writer-wins string (register.LWW) holding the
+// bytes HSET wrote, beside a counter (package counter) whose SET base is the
+// number HSET wrote, if it wrote one, and whose increments are HINCRBY's and
+// HINCRBYFLOAT's; HSET and HDEL cancel the increments they saw (observed
+// reset). A field reads as its string when that is not a number or when no
+// increment is live (so "3.0" reads back as "3.0"), and as the counter's
+// value otherwise.
 //
-// The value state of a deleted field is kept, so that an increment made
-// concurrently with the delete counts only what the delete did not see.
+// HAZARD: the value state of a deleted field is kept, so that an increment
+// made concurrently with the delete counts only what the delete did not see.
+// A hash whose fields come and go grows until that state is purged once
+// every replica has seen the delete; that purge is not written yet.
 //
-// A Hash is not safe for concurrent use.
+// # Divergence from Redis
+//
+// Floats are float64 and print in their shortest form ("0.30000000000000004"
+// where Redis, computing in long double, prints "0.3"). A field made a float
+// by HINCRBYFLOAT stays one until HSET or HDEL, so HINCRBY refuses it even
+// when it reads as a whole number; Redis accepts it.
+//
+// The zero Hash is empty and ready to use. Reads of a Hash may run
+// concurrently; a write must not run concurrently with anything.
 package hash
 
 import (
 	"errors"
-	"math"
 	"strconv"
 
 	"github.com/redcrdt/redcrdt/clock"
@@ -49,8 +59,11 @@ var (
 	// integer ("hash value is not an integer").
 	ErrNotInteger = errors.New("hash: hash value is not an integer")
 	// ErrNotFloat is returned by IncrByFloat for a field whose value is not
-	// a number, or when the result would be NaN or infinite.
+	// a number ("hash value is not a float").
 	ErrNotFloat = errors.New("hash: hash value is not a float")
+	// ErrNaN is returned by IncrByFloat when the increment or the result
+	// would be NaN or infinite.
+	ErrNaN = errors.New("hash: increment would produce NaN or Infinity")
 	// ErrOverflow is returned by IncrBy when the result would overflow int64.
 	ErrOverflow = errors.New("hash: increment or decrement would overflow")
 )
@@ -58,12 +71,14 @@ var (
 // Hash is a replicated Redis hash. A Hash is a full state or a delta (the
 // value a mutator returns); both merge the same way.
 type Hash struct {
-	fields *orset.Set
+	fields orset.Set
 	values map[string]*value
 }
 
-// value is one field's value state: the string HSET wrote and the
-// increments since. Either part is nil until first written.
+// value is one field's value state: the string HSET wrote, and the counter
+// of its number and the increments since. A part is nil until an operation
+// or a merged delta writes it, so replicas that merged the same deltas hold
+// the same parts; a delta leaves out the part it does not change.
 type value struct {
 	str *register.LWW
 	num *counter.Counter
@@ -72,52 +87,65 @@ type value struct {
 var _ merge.State[*Hash] = (*Hash)(nil)
 
 // New returns an empty hash.
-func New() *Hash { return &Hash{fields: orset.New(), values: map[string]*value{}} }
+func New() *Hash { return &Hash{} }
 
-// Pair is one field and its value, as HGETALL returns them.
+// Pair is one field and its value, as HSET takes them and HGETALL returns
+// them.
 type Pair struct {
 	Field, Value string
 }
 
 // Set writes fields as replica at.Replica at time at.Time (HSET, HMSET) and
 // returns the delta and the number of fields that did not exist. Each write
-// replaces the string and cancels the increments this replica has seen. A
-// later pair for the same field wins, as in Redis. O(k) for k pairs.
+// replaces the field's string and, if the value is a number, the counter's
+// base, and cancels the increments this replica has seen. A later pair for
+// the same field wins, as in Redis. O(k) for k pairs.
 func (h *Hash) Set(at clock.Stamp, pairs ...Pair) (delta *Hash, added int) {
-	delta = &Hash{values: map[string]*value{}}
+	delta = &Hash{}
 	fields := make([]string, 0, len(pairs))
 	for _, p := range pairs {
 		if _, seen := delta.values[p.Field]; !seen && !h.fields.Contains(p.Field) {
 			added++
 		}
 		fields = append(fields, p.Field)
-		v := h.entry(p.Field)
-		dv := delta.entry(p.Field)
-		v.ensureStr()
-		dv.ensureStr().Merge(v.str.Set(at, p.Value))
-		if v.num != nil {
+		v, dv := h.entry(p.Field), delta.entry(p.Field)
+		dv.ensureStr().Merge(v.ensureStr().Set(at, p.Value))
+		if n, ok := counter.ParseNumber(p.Value); ok {
+			d, err := v.ensureNum().Set(at, n)
+			if err != nil {
+				panic("hash: ParseNumber returned a number counter.Set refuses: " + err.Error())
+			}
+			dv.ensureNum().Merge(d)
+		} else if v.num != nil {
 			dv.ensureNum().Merge(v.num.Reset(at.Replica))
 		}
 	}
-	delta.fields, _ = h.fields.Add(at.Replica, fields...)
+	d, _ := h.fields.Add(at.Replica, fields...)
+	delta.fields = *d
 	return delta, added
 }
 
 // SetNX writes field only if it does not exist (HSETNX) and reports whether
-// it wrote. The delta is empty when it did not.
+// it wrote. The delta is empty when it did not. O(1).
 func (h *Hash) SetNX(at clock.Stamp, field, val string) (delta *Hash, written bool) {
 	if h.fields.Contains(field) {
-		return &Hash{fields: orset.New(), values: map[string]*value{}}, false
+		return emptyDelta(), false
 	}
 	delta, _ = h.Set(at, Pair{Field: field, Value: val})
 	return delta, true
+}
+
+// emptyDelta returns a delta that changes nothing.
+func emptyDelta() *Hash {
+	d, _ := (&orset.Set{}).Remove() // an empty delta of the field set
+	return &Hash{fields: *d}
 }
 
 // Del removes fields as replica id (HDEL) and returns the delta and the
 // number of fields that existed. Only what this replica has seen is removed:
 // a concurrent HSET or HINCRBY of the field survives. O(k).
 func (h *Hash) Del(id clock.ReplicaID, fields ...string) (delta *Hash, removed int) {
-	delta = &Hash{values: map[string]*value{}}
+	delta = &Hash{}
 	var present []string
 	for _, f := range fields {
 		if _, seen := delta.values[f]; !seen && h.fields.Contains(f) {
@@ -125,22 +153,23 @@ func (h *Hash) Del(id clock.ReplicaID, fields ...string) (delta *Hash, removed i
 			h.clearValue(id, f, delta)
 		}
 	}
-	delta.fields, removed = h.fields.Remove(present...)
+	d, removed := h.fields.Remove(present...)
+	delta.fields = *d
 	return delta, removed
 }
 
 // Clear removes every field this replica has seen (DEL of the key) and
 // returns the delta. O(n).
 func (h *Hash) Clear(id clock.ReplicaID) *Hash {
-	delta := &Hash{values: map[string]*value{}}
+	delta := &Hash{}
 	for f := range h.fields.All() {
 		h.clearValue(id, f, delta)
 	}
-	delta.fields = h.fields.Clear()
+	delta.fields = *h.fields.Clear()
 	return delta
 }
 
-// clearValue cancels field f's string and increments into delta.
+// clearValue cancels field f's string and counter into delta.
 func (h *Hash) clearValue(id clock.ReplicaID, f string, delta *Hash) {
 	v, dv := h.entry(f), delta.entry(f)
 	if v.str != nil {
@@ -154,58 +183,62 @@ func (h *Hash) clearValue(id clock.ReplicaID, f string, delta *Hash) {
 // IncrBy adds n to field's integer value as replica id (HINCRBY) and returns
 // the delta and the new value. A missing field counts as 0. It refuses,
 // changing nothing, a value that is not an integer (ErrNotInteger) and a
-// result beyond int64 (ErrOverflow). O(1) plus the counter's cost.
+// result beyond int64 (ErrOverflow). The increment survives a concurrent
+// HDEL and adds to a concurrent HSET of a number. O(1) plus the counter's
+// cost.
 func (h *Hash) IncrBy(id clock.ReplicaID, field string, n int64) (delta *Hash, result int64, err error) {
-	cur, present := h.number(field)
-	if present && cur.IsFloat {
+	if h.textValue(field) {
 		return nil, 0, ErrNotInteger
 	}
-	sum := cur.Int + n
-	if (n > 0 && sum < cur.Int) || (n < 0 && sum > cur.Int) {
-		return nil, 0, ErrOverflow
-	}
-	d, err := h.increment(field, func(c *counter.Counter) (*counter.Counter, error) { return c.IncrBy(id, n) })
+	num, err := h.increment(field, func(c *counter.Counter) (*counter.Counter, error) {
+		d, err := c.IncrBy(id, n)
+		switch {
+		case errors.Is(err, counter.ErrOverflow):
+			return nil, ErrOverflow
+		case err != nil:
+			return nil, ErrNotInteger
+		}
+		return d, nil
+	})
 	if err != nil {
-		return nil, 0, translate(err, ErrNotInteger)
+		return nil, 0, err
 	}
-	return h.incrDelta(id, field, d), sum, nil
+	return h.incrDelta(id, field, num), h.values[field].num.Int(), nil
 }
 
 // IncrByFloat adds f to field's value as replica id (HINCRBYFLOAT) and
 // returns the delta and the new value. A missing field counts as 0. It
-// refuses, changing nothing, a value that is not a number and a result that
-// is NaN or infinite (ErrNotFloat).
+// refuses, changing nothing, a value that is not a number (ErrNotFloat) and
+// an increment or result that is NaN or infinite (ErrNaN).
 func (h *Hash) IncrByFloat(id clock.ReplicaID, field string, f float64) (delta *Hash, result float64, err error) {
-	cur, _ := h.number(field)
-	base := float64(cur.Int)
-	if cur.IsFloat {
-		base = cur.Float
-	}
-	sum := base + f
-	if math.IsNaN(sum) || math.IsInf(sum, 0) {
+	if h.textValue(field) {
 		return nil, 0, ErrNotFloat
 	}
-	d, err := h.increment(field, func(c *counter.Counter) (*counter.Counter, error) { return c.IncrByFloat(id, f) })
+	num, err := h.increment(field, func(c *counter.Counter) (*counter.Counter, error) {
+		d, err := c.IncrByFloat(id, f)
+		if err != nil {
+			return nil, ErrNaN
+		}
+		return d, nil
+	})
 	if err != nil {
-		return nil, 0, translate(err, ErrNotFloat)
+		return nil, 0, err
 	}
-	return h.incrDelta(id, field, d), sum, nil
+	return h.incrDelta(id, field, num), h.values[field].num.Float(), nil
 }
 
-// number returns field's value as a number, with present false for a missing
-// field (which counts as 0). A present value that is not a number is
-// returned as a float NaN, which every increment refuses.
-func (h *Hash) number(field string) (n counter.Number, present bool) {
+// textValue reports whether field exists and reads as a string that is not
+// a number, which no increment accepts.
+func (h *Hash) textValue(field string) bool {
 	if !h.fields.Contains(field) {
-		return counter.Number{}, false
+		return false
 	}
-	s, n, numeric := h.values[field].resolve()
-	if !numeric {
-		if n, numeric = counter.ParseNumber(s); !numeric {
-			return counter.Number{Float: math.NaN(), IsFloat: true}, true
-		}
+	s, numeric := h.values[field].resolve()
+	if numeric {
+		return false
 	}
-	return n, true
+	_, isNum := counter.ParseNumber(s)
+	return !isNum
 }
 
 // increment applies incr to field's counter and returns its delta; a
@@ -227,17 +260,8 @@ func (h *Hash) increment(field string, incr func(*counter.Counter) (*counter.Cou
 // incrDelta records an increment's counter delta d and re-adds field so the
 // increment wins over a concurrent HDEL.
 func (h *Hash) incrDelta(id clock.ReplicaID, field string, d *counter.Counter) *Hash {
-	delta := &Hash{values: map[string]*value{field: {num: d}}}
-	delta.fields, _ = h.fields.Add(id, field)
-	return delta
-}
-
-// translate maps a counter refusal to this package's errors.
-func translate(err, notNumber error) error {
-	if errors.Is(err, counter.ErrOverflow) {
-		return ErrOverflow
-	}
-	return notNumber
+	fields, _ := h.fields.Add(id, field)
+	return &Hash{fields: *fields, values: map[string]*value{field: {num: d}}}
 }
 
 // Get returns field's value (HGET), or ("", false) if it does not exist.
@@ -251,57 +275,39 @@ func (h *Hash) Get(field string) (string, bool) {
 
 // read returns the value the field reads as (see the package doc).
 func (v *value) read() string {
-	s, n, numeric := v.resolve()
+	s, numeric := v.resolve()
 	if numeric {
-		return n.String()
+		return v.num.String()
 	}
 	return s
 }
 
-// resolve returns what the field reads as: the number n if numeric, else
-// the string s (which may still parse as a number: a string that no live
-// increment touches keeps its bytes).
-func (v *value) resolve() (s string, n counter.Number, numeric bool) {
+// resolve returns the string the field reads as, or numeric true if it
+// reads as its counter's value: when its string is a number (or there is
+// none) and the counter holds increments beyond the string's number.
+func (v *value) resolve() (s string, numeric bool) {
 	if v == nil {
-		return "", counter.Number{}, false
-	}
-	var incr counter.Number
-	if v.num != nil {
-		incr = v.num.Value()
+		return "", false
 	}
 	hasStr := false
 	if v.str != nil {
 		s, hasStr = v.str.Get()
 	}
-	switch {
-	case !hasStr:
-		return "", incr, true
-	case incr == (counter.Number{}):
-		return s, counter.Number{}, false
+	if v.num == nil {
+		return s, false
 	}
-	base, ok := counter.ParseNumber(s)
-	if !ok {
-		return s, counter.Number{}, false
+	if !hasStr {
+		return "", true
 	}
-	return "", add(base, incr), true
-}
-
-// add returns a + b, as a float if either is one.
-func add(a, b counter.Number) counter.Number {
-	if !a.IsFloat && !b.IsFloat {
-		return counter.IntNumber(a.Int + b.Int)
+	if _, isNum := counter.ParseNumber(s); !isNum {
+		return s, false // not a number: concurrent increments do not apply
 	}
-	af, bf := a.Float, b.Float
-	if !a.IsFloat {
-		af = float64(a.Int)
-	}
-	if !b.IsFloat {
-		bf = float64(b.Int)
-	}
-	return counter.FloatNumber(af + bf)
+	base, _ := v.num.Base()
+	return s, v.num.Value() != base
 }
 
 // MGet returns the values of fields (HMGET), with ok false for missing ones.
+// O(k).
 func (h *Hash) MGet(fields ...string) (values []string, ok []bool) {
 	values, ok = make([]string, len(fields)), make([]bool, len(fields))
 	for i, f := range fields {
@@ -325,6 +331,7 @@ func (h *Hash) GetAll() []Pair {
 func (h *Hash) Keys() []string { return h.fields.Members() }
 
 // Vals returns the values in ascending order of their fields (HVALS).
+// O(n log n).
 func (h *Hash) Vals() []string {
 	keys := h.fields.Members()
 	out := make([]string, len(keys))
@@ -341,7 +348,7 @@ func (h *Hash) Len() int { return h.fields.Len() }
 func (h *Hash) Exists(field string) bool { return h.fields.Contains(field) }
 
 // StrLen returns the length in bytes of field's value, 0 if it does not
-// exist (HSTRLEN).
+// exist (HSTRLEN). O(1) plus the counter's read cost.
 func (h *Hash) StrLen(field string) int {
 	s, _ := h.Get(field)
 	return len(s)
@@ -350,7 +357,7 @@ func (h *Hash) StrLen(field string) int {
 // Merge joins other into h and reports whether h changed. O(k) for a delta
 // touching k fields.
 func (h *Hash) Merge(other *Hash) bool {
-	changed := h.fields.Merge(other.fields)
+	changed := h.fields.Merge(&other.fields)
 	for f, ov := range other.values {
 		v, had := h.values[f]
 		if !had {
@@ -378,11 +385,12 @@ func (h *Hash) Merge(other *Hash) bool {
 }
 
 // entry returns field f's value state, creating an empty one if needed.
-// A part (string or counter) exists once an operation or a merged delta has
-// written it, so replicas that merged the same deltas hold the same parts.
 func (h *Hash) entry(f string) *value {
 	v := h.values[f]
 	if v == nil {
+		if h.values == nil {
+			h.values = make(map[string]*value)
+		}
 		v = &value{}
 		h.values[f] = v
 	}
@@ -423,16 +431,19 @@ func (v *value) equal(o *value) bool {
 
 // Clone returns a deep copy of h. O(n).
 func (h *Hash) Clone() *Hash {
-	out := &Hash{fields: h.fields.Clone(), values: make(map[string]*value, len(h.values))}
+	out := &Hash{fields: *h.fields.Clone()}
+	if len(h.values) > 0 {
+		out.values = make(map[string]*value, len(h.values))
+	}
 	for f, v := range h.values {
 		out.values[f] = v.clone()
 	}
 	return out
 }
 
-// Equal reports whether h and o are the same state.
+// Equal reports whether h and o are the same state. O(n).
 func (h *Hash) Equal(o *Hash) bool {
-	if !h.fields.Equal(o.fields) || len(h.values) != len(o.values) {
+	if !h.fields.Equal(&o.fields) || len(h.values) != len(o.values) {
 		return false
 	}
 	for f, v := range h.values {

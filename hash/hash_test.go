@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math"
 	"slices"
+	"strconv"
 	"testing"
 
 	"github.com/redcrdt/redcrdt/clock"
@@ -179,8 +180,9 @@ func TestRefusals(t *testing.T) {
 		{"HINCRBY overflow", "9223372036854775807", func(h *Hash) error { _, _, err := h.IncrBy(replicaA, "f", 1); return err }, ErrOverflow},
 		{"HINCRBY underflow", "-9223372036854775808", func(h *Hash) error { _, _, err := h.IncrBy(replicaA, "f", -1); return err }, ErrOverflow},
 		{"HINCRBYFLOAT on text", "abc", func(h *Hash) error { _, _, err := h.IncrByFloat(replicaA, "f", 1); return err }, ErrNotFloat},
-		{"HINCRBYFLOAT to Inf", "1", func(h *Hash) error { _, _, err := h.IncrByFloat(replicaA, "f", math.Inf(1)); return err }, ErrNotFloat},
-		{"HINCRBYFLOAT NaN", "1", func(h *Hash) error { _, _, err := h.IncrByFloat(replicaA, "f", math.NaN()); return err }, ErrNotFloat},
+		{"HINCRBYFLOAT to Inf", "1", func(h *Hash) error { _, _, err := h.IncrByFloat(replicaA, "f", math.Inf(1)); return err }, ErrNaN},
+		{"HINCRBYFLOAT NaN", "1", func(h *Hash) error { _, _, err := h.IncrByFloat(replicaA, "f", math.NaN()); return err }, ErrNaN},
+		{"HINCRBYFLOAT past MaxFloat64", "1.7976931348623157e308", func(h *Hash) error { _, _, err := h.IncrByFloat(replicaA, "f", 1e308); return err }, ErrNaN},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -220,4 +222,58 @@ func TestEncoding(t *testing.T) {
 			t.Errorf("decode %x: err = %v, want ErrMalformed", bad, err)
 		}
 	}
+}
+
+// Regression tests for bugs found in review.
+func TestReviewRegressions(t *testing.T) {
+	t.Run("HINCRBYFLOAT replies with what HGET reads", func(t *testing.T) {
+		h := New()
+		h.Set(at(replicaA, 1), Pair{"f", "0.1"})
+		h.IncrByFloat(replicaA, "f", 0.2)
+		_, r, err := h.IncrByFloat(replicaA, "f", 0.3)
+		got, _ := h.Get("f")
+		if err != nil || strconv.FormatFloat(r, 'f', -1, 64) != got {
+			t.Errorf("replied %v (%v), HGET reads %s", r, err, got)
+		}
+	})
+	t.Run("HINCRBY checks overflow on the whole value", func(t *testing.T) {
+		a := New()
+		a.Set(at(replicaA, 1), Pair{"f", "0"})
+		b := a.Clone()
+		da, _ := a.Set(at(replicaA, 2), Pair{"f", "-10"})
+		db, _, err := b.IncrBy(replicaB, "f", math.MaxInt64-5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a.Merge(db)
+		b.Merge(da)
+		if v, _ := a.Get("f"); v != strconv.FormatInt(math.MaxInt64-15, 10) {
+			t.Fatalf("f = %s, want MaxInt64-15", v)
+		}
+		if _, r, err := a.IncrBy(replicaA, "f", 10); err != nil || r != math.MaxInt64-5 {
+			t.Errorf("HINCRBY f 10 = %d, %v; want MaxInt64-5", r, err)
+		}
+	})
+	t.Run("the zero Hash is usable", func(t *testing.T) {
+		var h Hash
+		if h.Len() != 0 || h.Exists("f") {
+			t.Error("zero hash is not empty")
+		}
+		if h.Merge(&Hash{}) {
+			t.Error("merging two empty hashes reported a change")
+		}
+		h.Set(at(replicaA, 1), Pair{"f", "1"})
+		if v, _ := h.Get("f"); v != "1" {
+			t.Errorf("HGET f = %q", v)
+		}
+	})
+	t.Run("a refused HSETNX returns an empty delta", func(t *testing.T) {
+		h := New()
+		h.Set(at(replicaA, 1), Pair{"f", "1"})
+		d, ok := h.SetNX(at(replicaA, 2), "f", "2")
+		other := h.Clone()
+		if ok || other.Merge(d) || d.Len() != 0 {
+			t.Errorf("refused HSETNX: written %v, delta changes a replica or names fields", ok)
+		}
+	})
 }
