@@ -9,6 +9,7 @@
 package orset
 
 import (
+	"fmt"
 	"iter"
 	"maps"
 	"slices"
@@ -24,7 +25,8 @@ type members = merge.DotMap[string, merge.DotSet, *merge.DotSet]
 // Set is an add-wins observed-remove set of binary-safe strings.
 //
 // A Set is a full state or a delta (the value a mutator returns); both merge
-// the same way. A Set is not safe for concurrent use.
+// the same way. The zero Set is empty and ready to use. Reads of a Set may
+// run concurrently; a write must not run concurrently with anything.
 type Set struct {
 	ctx     clock.CausalContext
 	members members
@@ -163,10 +165,11 @@ func (s *Set) Equal(o *Set) bool { return s.ctx.Equal(&o.ctx) && s.members.Equal
 // Context returns a copy of the set's causal context.
 func (s *Set) Context() clock.CausalContext { return s.ctx.Clone() }
 
-// Inter returns the members present in every set, ascending (SINTER). An
-// empty argument list gives nil. O(n·k) for the smallest set's n members.
+// Inter returns the members present in every set, ascending (SINTER). A nil
+// set is empty, as a missing key is in Redis; an empty argument list gives
+// nil. O(n·k) for the smallest set's n members.
 func Inter(sets ...*Set) []string {
-	if len(sets) == 0 {
+	if len(sets) == 0 || slices.Contains(sets, nil) {
 		return nil
 	}
 	smallest := slices.MinFunc(sets, func(a, b *Set) int { return a.Len() - b.Len() })
@@ -184,11 +187,14 @@ next:
 	return out
 }
 
-// Union returns the members present in any set, ascending (SUNION).
-// O(N log N) for N members in all.
+// Union returns the members present in any set, ascending (SUNION). A nil
+// set is empty. O(N log N) for N members in all.
 func Union(sets ...*Set) []string {
 	seen := make(map[string]struct{})
 	for _, s := range sets {
+		if s == nil {
+			continue
+		}
 		for m := range s.All() {
 			seen[m] = struct{}{}
 		}
@@ -197,13 +203,16 @@ func Union(sets ...*Set) []string {
 }
 
 // Diff returns the members of first present in none of others, ascending
-// (SDIFF). O(n·k).
+// (SDIFF). A nil set is empty. O(n·k).
 func Diff(first *Set, others ...*Set) []string {
+	if first == nil {
+		return nil
+	}
 	var out []string
 next:
 	for m := range first.All() {
 		for _, s := range others {
-			if s.Contains(m) {
+			if s != nil && s.Contains(m) {
 				continue next
 			}
 		}
@@ -247,7 +256,7 @@ func (s *Set) UnmarshalBinary(data []byte) error {
 	r.Header(tag, version1, "orset")
 	var out Set
 	if err := out.ctx.UnmarshalBinary(r.Bytes()); err != nil && r.Err() == nil {
-		return err
+		return fmt.Errorf("orset: context: %w", err)
 	}
 	if r.Bool() {
 		out.members.MarkDelta()

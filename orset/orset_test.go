@@ -122,6 +122,10 @@ func TestSetAlgebra(t *testing.T) {
 		{"SUNION x y z", Union(x, y, z), []string{"a", "b", "c", "d", "e"}},
 		{"SDIFF x y z", Diff(x, y, z), []string{"b", "d"}},
 		{"SDIFF x", Diff(x), []string{"a", "b", "c", "d"}},
+		{"SINTER x (missing)", Inter(x, nil), nil},
+		{"SUNION x (missing)", Union(nil, y), []string{"c"}},
+		{"SDIFF x (missing)", Diff(x, nil), []string{"a", "b", "c", "d"}},
+		{"SDIFF (missing) x", Diff(nil, x), nil},
 	}
 	for _, tt := range tests {
 		if !slices.Equal(tt.got, tt.want) {
@@ -138,7 +142,8 @@ func TestEncodingRoundTrip(t *testing.T) {
 	s.Merge(d)
 	s.Remove("a")
 	rm, _ := s.Remove("b")
-	for _, x := range []*Set{s, d, rm, s.Clear(), New()} {
+	full := s.Clone()
+	for _, x := range []*Set{full, d, rm, s.Clear(), New()} {
 		b, err := x.AppendBinary(nil)
 		if err != nil {
 			t.Fatal(err)
@@ -165,7 +170,7 @@ func TestDecodeRejects(t *testing.T) {
 		{"wrong tag", append([]byte{'X'}, good[1:]...)},
 		{"truncated", good[:len(good)-1]},
 		{"trailing", append(slices.Clone(good), 0)},
-		{"huge count", []byte{'S', 1, 0, 0, 0xff, 0xff, 0xff, 0xff, 0x0f}},
+		{"huge count", []byte{'S', 1, 4, 'C', 1, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0x0f}},
 	}
 	for _, tt := range tests {
 		var out Set
