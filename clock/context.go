@@ -2,6 +2,7 @@ package clock
 
 import (
 	"maps"
+	"math"
 	"slices"
 
 	"github.com/redcrdt/redcrdt/internal/wire"
@@ -305,7 +306,7 @@ func (c *CausalContext) UnmarshalBinary(data []byte) error {
 			gap := r.Uvarint()
 			// The first cloud dot must leave a gap after the prefix
 			// (gap ≥ 2); later ones must ascend (gap ≥ 1).
-			if gap == 0 || (j == 0 && gap == 1) || seq+gap < seq {
+			if gap == 0 || (j == 0 && gap == 1) || seq+gap < seq || seq+gap == math.MaxUint64 {
 				r.Fail("causal context: cloud dots not canonical")
 				break
 			}

@@ -473,6 +473,7 @@ func TestCausalContextDecodeRejects(t *testing.T) {
 		{"truncated cloud", valid[:len(valid)-1], "count exceeds input"},
 		{"truncated cloud entry", valid[:len(valid)-2], "bad varint"},
 		{"trailing bytes", append(slices.Clone(valid), 0), "trailing bytes"},
+		{"cloud dot MaxUint64", body(append([]byte{0, 1, 1, 1}, wire.AppendUvarint(nil, math.MaxUint64)...)...), "cloud dots not canonical"},
 		{"bad vector", body(2, 2, 1, 1, 1, 0), "replicas not ascending"},
 		{"zero vector entry", body(1, 1, 0, 0), "zero entry"},
 		// vector {1:2}; cloud 1.3 is adjacent to it.

@@ -2,6 +2,7 @@ package clock
 
 import (
 	"maps"
+	"math"
 	"slices"
 	"strconv"
 
@@ -149,6 +150,9 @@ func readVectorBody(r *wire.Reader) VersionVector {
 			r.Fail("version vector: replicas not ascending")
 		case seq == 0:
 			r.Fail("version vector: zero entry")
+		case seq == math.MaxUint64:
+			// Next would wrap to Seq 0, a dot that names nothing.
+			r.Fail("version vector: entry at the end of the sequence space")
 		default:
 			out.m[id] = seq
 			prev = id

@@ -201,8 +201,8 @@ func TestVersionVectorEncoding(t *testing.T) {
 		{"empty", vv(), "560100"},
 		{"one", vv(1, 3), "5601010103"},
 		{"sorted by replica", vv(300, 1, 1, 3), "5601020103ac0201"},
-		{"max values", vv(math.MaxUint64, math.MaxUint64, 0, 1),
-			"560102" + "0001" + "ffffffffffffffffff01" + "ffffffffffffffffff01"},
+		{"max values", vv(math.MaxUint64, math.MaxUint64-1, 0, 1),
+			"560102" + "0001" + "ffffffffffffffffff01" + "feffffffffffffffff01"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -273,6 +273,8 @@ func TestVersionVectorDecodeRejects(t *testing.T) {
 		{"non-minimal replica varint", []byte{'V', 1, 1, 0x81, 0x00, 1}, "non-minimal varint"},
 		{"non-minimal seq varint", []byte{'V', 1, 1, 1, 0x83, 0x00}, "non-minimal varint"},
 		{"causal context", encodeCC(t, new(cc(dot(1, 1)))), "wrong type tag"},
+		// A regression test for a review finding: Next then wrapped to Seq 0.
+		{"entry MaxUint64", append([]byte{'V', 1, 1, 1}, wire.AppendUvarint(nil, math.MaxUint64)...), "end of the sequence space"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

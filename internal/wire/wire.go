@@ -24,12 +24,14 @@ type Error struct {
 	What string
 }
 
+// Error returns "redcrdt: malformed encoding: " and the broken invariant.
 func (e *Error) Error() string { return ErrMalformed.Error() + ": " + e.What }
 
 // Unwrap returns ErrMalformed.
 func (e *Error) Unwrap() error { return ErrMalformed }
 
-// Errorf returns an *Error for the broken invariant what.
+// Errorf returns an *Error for the broken invariant what (a plain string,
+// not a format).
 func Errorf(what string) error { return &Error{What: what} }
 
 // AppendHeader appends a value's type tag and encoding version.

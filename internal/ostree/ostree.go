@@ -1,0 +1,876 @@
+// Package ostree is a counted B+-tree: a sequence of items in an order the
+// caller defines, each with a non-negative weight, in which finding the item
+// at an item index or at a weighted position, inserting, deleting and
+// reweighting an item, and asking where an item now stands all cost
+// O(log n).
+//
+// The list package keeps runs of list elements in it (an item is a run,
+// its weight the run's count of visible elements); a sorted set keeps its
+// members in (score, member) order with weight 1 each and finds them with
+// Search. Items live in leaves of up to LeafCap items; inner nodes hold up to
+// innerCap children with the item count and weight sum of each, and every
+// node points to its parent, so a Cursor (leaf and slot) leads back to the
+// item's index and weighted position.
+//
+// A Tree is not safe for concurrent use. A Cursor stays valid until the
+// next Insert or Delete (which may move items between leaves); SetWeight
+// and changes made through At keep every cursor valid.
+package ostree
+
+const (
+	// LeafCap is the number of items a leaf holds.
+	LeafCap  = 32
+	innerCap = 32
+	minLeaf  = LeafCap / 4
+	minInner = innerCap / 4
+)
+
+// Leaf is a leaf of a Tree: up to LeafCap consecutive items. Callers hold
+// pointers to leaves to find items again (see Tree.OnMove); a leaf stays
+// the same leaf while it lives, though items enter and leave it.
+type Leaf[T any] struct {
+	parent     *inner[T]
+	pidx       int // index in parent
+	n          int
+	total      int // sum of w[:n]
+	prev, next *Leaf[T]
+	w          [LeafCap]int
+	items      [LeafCap]T
+}
+
+// Len returns the number of items in the leaf.
+func (l *Leaf[T]) Len() int { return l.n }
+
+// Next returns the leaf after l, or nil if l is the last. O(1).
+func (l *Leaf[T]) Next() *Leaf[T] { return l.next }
+
+// Items returns the leaf's items in order. The slice aliases the leaf: it
+// is valid until the tree next changes shape, and writes through it change
+// the items (keep their weights with Tree.SetWeight).
+func (l *Leaf[T]) Items() []T { return l.items[:l.n] }
+
+type inner[T any] struct {
+	parent *inner[T]
+	pidx   int
+	n      int
+	leafs  bool // children are leaves
+	count  [innerCap]int
+	weight [innerCap]int
+	leaves [innerCap]*Leaf[T]
+	kids   [innerCap]*inner[T]
+}
+
+// Cursor names one item of a Tree by its leaf and slot, or the end of the
+// tree (Slot == Leaf.Len() in the last leaf).
+type Cursor[T any] struct {
+	Leaf *Leaf[T]
+	Slot int
+}
+
+// Tree is a counted B+-tree of items of type T. The zero value is not
+// usable; call New.
+type Tree[T any] struct {
+	root       *inner[T] // nil while the tree is one leaf
+	head, tail *Leaf[T]
+	n          int
+	w          int
+	moved      func(items []T, to *Leaf[T])
+	gen        uint64
+}
+
+// New returns an empty tree.
+func New[T any]() *Tree[T] {
+	l := &Leaf[T]{}
+	return &Tree[T]{head: l, tail: l}
+}
+
+// OnMove sets f to be called, after each change of shape, with the items
+// that changed leaves and the leaf now holding them (items aliases that
+// leaf), so that a caller indexing items by leaf can follow them. nil
+// removes it. Only items that changed leaves are reported.
+func (t *Tree[T]) OnMove(f func(items []T, to *Leaf[T])) { t.moved = f }
+
+// Len returns the number of items. O(1).
+func (t *Tree[T]) Len() int { return t.n }
+
+// Weight returns the sum of the items' weights. O(1).
+func (t *Tree[T]) Weight() int { return t.w }
+
+// Gen returns a counter that changes whenever leaves split, merge, lend
+// items or disappear, so a caller can cache a leaf's position and know when
+// to recompute it. O(1).
+func (t *Tree[T]) Gen() uint64 { return t.gen }
+
+// Begin returns a cursor to the first item (End if the tree is empty). O(1).
+func (t *Tree[T]) Begin() Cursor[T] { return Cursor[T]{Leaf: t.head} }
+
+// End returns the cursor past the last item. O(1).
+func (t *Tree[T]) End() Cursor[T] { return Cursor[T]{Leaf: t.tail, Slot: t.tail.n} }
+
+// IsEnd reports whether c is past the last item. O(1).
+func (t *Tree[T]) IsEnd(c Cursor[T]) bool {
+	return c.Leaf == t.tail && c.Slot >= t.tail.n
+}
+
+// At returns a pointer to the item at c, valid until the tree next changes
+// shape. A change of the item's weight must be told with SetWeight; a
+// change of the fields Search compares must keep the items in order. O(1).
+func (t *Tree[T]) At(c Cursor[T]) *T { return &c.Leaf.items[c.Slot] }
+
+// ItemWeight returns the weight of the item at c. O(1).
+func (t *Tree[T]) ItemWeight(c Cursor[T]) int { return c.Leaf.w[c.Slot] }
+
+// LeafWeight returns the sum of the weights of the items in l. O(1).
+func (t *Tree[T]) LeafWeight(l *Leaf[T]) int { return l.total }
+
+// Next returns the cursor after c; it is End after the last item. O(1).
+func (t *Tree[T]) Next(c Cursor[T]) Cursor[T] {
+	c.Slot++
+	if c.Slot >= c.Leaf.n && c.Leaf.next != nil {
+		return Cursor[T]{Leaf: c.Leaf.next}
+	}
+	return c
+}
+
+// Prev returns the cursor before c and true, or (c, false) if c is the
+// first item. O(1).
+func (t *Tree[T]) Prev(c Cursor[T]) (Cursor[T], bool) {
+	if c.Slot > 0 {
+		c.Slot--
+		return c, true
+	}
+	for l := c.Leaf.prev; l != nil; l = l.prev {
+		if l.n > 0 {
+			return Cursor[T]{Leaf: l, Slot: l.n - 1}, true
+		}
+	}
+	return c, false
+}
+
+// FindWeight returns the cursor of the item holding weighted position p
+// (0 ≤ p < Weight) and p's offset in that item: the item whose weight
+// covers [before, before+weight) ∋ p, where before is the weight of the
+// items ahead of it. Items of weight 0 hold no position. It panics if p is
+// out of range. O(log n).
+func (t *Tree[T]) FindWeight(p int) (Cursor[T], int) {
+	if p < 0 || p >= t.w {
+		panic("ostree: weighted position out of range")
+	}
+	var l *Leaf[T]
+	if t.root == nil {
+		l = t.head
+	} else {
+		nd := t.root
+		for {
+			i := 0
+			for p >= nd.weight[i] {
+				p -= nd.weight[i]
+				i++
+			}
+			if nd.leafs {
+				l = nd.leaves[i]
+				break
+			}
+			nd = nd.kids[i]
+		}
+	}
+	return FindInLeaf(l, p)
+}
+
+// FindInLeaf returns the cursor of the item of l holding weighted position
+// p of l (0 ≤ p < LeafWeight(l)) and p's offset in it. O(LeafCap).
+func FindInLeaf[T any](l *Leaf[T], p int) (Cursor[T], int) {
+	s := 0
+	for p >= l.w[s] {
+		p -= l.w[s]
+		s++
+	}
+	return Cursor[T]{Leaf: l, Slot: s}, p
+}
+
+// AtIndex returns the cursor of the item at index i (0 ≤ i ≤ Len; Len
+// gives End). It panics if i is out of range. O(log n).
+func (t *Tree[T]) AtIndex(i int) Cursor[T] {
+	if i < 0 || i > t.n {
+		panic("ostree: index out of range")
+	}
+	if i == t.n {
+		return t.End()
+	}
+	if t.root == nil {
+		return Cursor[T]{Leaf: t.head, Slot: i}
+	}
+	nd := t.root
+	for {
+		k := 0
+		for i >= nd.count[k] {
+			i -= nd.count[k]
+			k++
+		}
+		if nd.leafs {
+			return Cursor[T]{Leaf: nd.leaves[k], Slot: i}
+		}
+		nd = nd.kids[k]
+	}
+}
+
+// Position returns the index of the item at c and the sum of the weights
+// of the items before it. For End it returns (Len, Weight). O(log n).
+func (t *Tree[T]) Position(c Cursor[T]) (index, before int) {
+	l := c.Leaf
+	index = c.Slot
+	for s := range c.Slot {
+		before += l.w[s]
+	}
+	idx := l.pidx
+	for nd := l.parent; nd != nil; nd = nd.parent {
+		for k := range idx {
+			index += nd.count[k]
+			before += nd.weight[k]
+		}
+		idx = nd.pidx
+	}
+	return index, before
+}
+
+// LeafStart returns the index of l's first item and the weight of the
+// items before it. O(log n).
+func (t *Tree[T]) LeafStart(l *Leaf[T]) (index, before int) {
+	return t.Position(Cursor[T]{Leaf: l})
+}
+
+// SetWeight sets the weight of the item at c to w (w ≥ 0). Cursors stay
+// valid. O(log n).
+func (t *Tree[T]) SetWeight(c Cursor[T], w int) {
+	l := c.Leaf
+	d := w - l.w[c.Slot]
+	if d == 0 {
+		return
+	}
+	l.w[c.Slot] = w
+	t.addWeight(l, d)
+}
+
+func (t *Tree[T]) addWeight(l *Leaf[T], d int) {
+	l.total += d
+	t.w += d
+	idx := l.pidx
+	for nd := l.parent; nd != nil; nd = nd.parent {
+		nd.weight[idx] += d
+		idx = nd.pidx
+	}
+}
+
+func (t *Tree[T]) addCount(l *Leaf[T], dc, dw int) {
+	l.total += dw
+	t.w += dw
+	t.n += dc
+	idx := l.pidx
+	for nd := l.parent; nd != nil; nd = nd.parent {
+		nd.count[idx] += dc
+		nd.weight[idx] += dw
+		idx = nd.pidx
+	}
+}
+
+// Insert inserts item with weight w before the item at c (at the end if c
+// is End) and returns its cursor. Other cursors are invalid afterwards.
+// O(log n).
+func (t *Tree[T]) Insert(c Cursor[T], item T, w int) Cursor[T] {
+	l := c.Leaf
+	s := c.Slot
+	if l.n == LeafCap {
+		if l == t.tail && s == LeafCap {
+			// Appending at the very end: start a new leaf rather than
+			// moving half of a full one, so sequential appends fill
+			// leaves completely.
+			nl := &Leaf[T]{}
+			t.linkAfter(l, nl)
+			t.insertLeafAfter(l, nl)
+			l, s = nl, 0
+		} else {
+			r := t.splitLeaf(l)
+			if s > l.n {
+				s -= l.n
+				l = r
+			}
+		}
+	}
+	copy(l.items[s+1:l.n+1], l.items[s:l.n])
+	copy(l.w[s+1:l.n+1], l.w[s:l.n])
+	l.items[s] = item
+	l.w[s] = w
+	l.n++
+	t.addCount(l, 1, w)
+	return Cursor[T]{Leaf: l, Slot: s}
+}
+
+// Delete removes the item at c and returns it. Other cursors are invalid
+// afterwards. O(log n).
+func (t *Tree[T]) Delete(c Cursor[T]) T {
+	l, s := c.Leaf, c.Slot
+	item := l.items[s]
+	w := l.w[s]
+	copy(l.items[s:l.n-1], l.items[s+1:l.n])
+	copy(l.w[s:l.n-1], l.w[s+1:l.n])
+	l.n--
+	var zero T
+	l.items[l.n] = zero
+	l.w[l.n] = 0
+	t.addCount(l, -1, -w)
+	if l.n < minLeaf && l.parent != nil {
+		t.rebalanceLeaf(l)
+	}
+	return item
+}
+
+// Clear removes every item. O(1) plus garbage collection.
+func (t *Tree[T]) Clear() {
+	l := &Leaf[T]{}
+	t.root, t.head, t.tail, t.n, t.w = nil, l, l, 0, 0
+	t.gen++
+}
+
+// All calls yield for each item in order with its cursor; the tree must
+// not change shape during the iteration. O(n).
+func (t *Tree[T]) All(yield func(Cursor[T], *T) bool) {
+	for l := t.head; l != nil; l = l.next {
+		for s := 0; s < l.n; s++ {
+			if !yield(Cursor[T]{Leaf: l, Slot: s}, &l.items[s]) {
+				return
+			}
+		}
+	}
+}
+
+// Search returns the cursor of the first item for which cmp returns 0 or
+// more, and whether cmp returned exactly 0 there; End and false if there is
+// none. cmp(x) compares x with the key sought (negative: x orders before
+// it), and the items must be in ascending order under it. O(log n · h)
+// comparisons, where the height h is log_32 n.
+func (t *Tree[T]) Search(cmp func(*T) int) (Cursor[T], bool) {
+	l := t.head
+	if t.root != nil {
+		nd := t.root
+		for {
+			// The last child whose first item orders before the key.
+			lo, hi := 1, nd.n
+			for lo < hi {
+				m := int(uint(lo+hi) >> 1)
+				if cmp(nd.firstItem(m)) < 0 {
+					lo = m + 1
+				} else {
+					hi = m
+				}
+			}
+			k := lo - 1
+			if nd.leafs {
+				l = nd.leaves[k]
+				break
+			}
+			nd = nd.kids[k]
+		}
+	}
+	lo, hi := 0, l.n
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if cmp(&l.items[m]) < 0 {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	c := Cursor[T]{Leaf: l, Slot: lo}
+	if lo == l.n {
+		if l.next == nil {
+			return c, false
+		}
+		c = Cursor[T]{Leaf: l.next}
+	}
+	return c, cmp(&c.Leaf.items[c.Slot]) == 0
+}
+
+// firstItem returns the first item under child k.
+func (nd *inner[T]) firstItem(k int) *T {
+	for !nd.leafs {
+		nd = nd.kids[k]
+		k = 0
+	}
+	return &nd.leaves[k].items[0]
+}
+
+// Clone returns a copy of t with the same items (copied as Go values) and
+// weights, and no OnMove function. O(n).
+func (t *Tree[T]) Clone() *Tree[T] {
+	out := &Tree[T]{n: t.n, w: t.w}
+	var prev *Leaf[T]
+	link := func(l *Leaf[T]) {
+		if prev == nil {
+			out.head = l
+		} else {
+			prev.next = l
+			l.prev = prev
+		}
+		prev = l
+	}
+	if t.root == nil {
+		l := *t.head
+		l.prev, l.next = nil, nil
+		link(&l)
+	} else {
+		out.root = cloneInner(t.root, nil, link)
+	}
+	out.tail = prev
+	return out
+}
+
+func cloneInner[T any](nd, parent *inner[T], link func(*Leaf[T])) *inner[T] {
+	c := &inner[T]{parent: parent, pidx: nd.pidx, n: nd.n, leafs: nd.leafs, count: nd.count, weight: nd.weight}
+	for k := 0; k < nd.n; k++ {
+		if nd.leafs {
+			l := *nd.leaves[k]
+			l.parent, l.prev, l.next = c, nil, nil
+			c.leaves[k] = &l
+			link(&l)
+		} else {
+			c.kids[k] = cloneInner(nd.kids[k], c, link)
+		}
+	}
+	return c
+}
+
+// linkAfter puts nl after l in the leaf chain.
+func (t *Tree[T]) linkAfter(l, nl *Leaf[T]) {
+	nl.prev, nl.next = l, l.next
+	if l.next != nil {
+		l.next.prev = nl
+	} else {
+		t.tail = nl
+	}
+	l.next = nl
+}
+
+func (t *Tree[T]) unlink(l *Leaf[T]) {
+	if l.prev != nil {
+		l.prev.next = l.next
+	} else {
+		t.head = l.next
+	}
+	if l.next != nil {
+		l.next.prev = l.prev
+	} else {
+		t.tail = l.prev
+	}
+}
+
+// splitLeaf moves the upper half of the full leaf l into a new leaf after
+// it and returns the new leaf.
+func (t *Tree[T]) splitLeaf(l *Leaf[T]) *Leaf[T] {
+	half := l.n / 2
+	r := &Leaf[T]{n: l.n - half}
+	copy(r.items[:r.n], l.items[half:l.n])
+	copy(r.w[:r.n], l.w[half:l.n])
+	var zero T
+	moved := 0
+	for s := half; s < l.n; s++ {
+		moved += l.w[s]
+		l.items[s] = zero
+		l.w[s] = 0
+	}
+	l.n = half
+	l.total -= moved
+	r.total = moved
+	t.linkAfter(l, r)
+	t.insertLeafAfter(l, r)
+	if t.moved != nil {
+		t.moved(r.items[:r.n], r)
+	}
+	return r
+}
+
+// insertLeafAfter hangs the new leaf r after l in l's parent, with r's
+// count and weight taken out of l's entry (r is made of l's items or is
+// empty), growing the tree if needed.
+func (t *Tree[T]) insertLeafAfter(l, r *Leaf[T]) {
+	t.gen++
+	p := l.parent
+	if p == nil {
+		root := &inner[T]{n: 2, leafs: true}
+		root.leaves[0], root.leaves[1] = l, r
+		root.count[0], root.weight[0] = l.n, l.total
+		root.count[1], root.weight[1] = r.n, r.total
+		l.parent, l.pidx = root, 0
+		r.parent, r.pidx = root, 1
+		t.root = root
+		return
+	}
+	p.count[l.pidx] = l.n
+	p.weight[l.pidx] = l.total
+	t.insertChild(p, l.pidx+1, r, nil, r.n, r.total)
+}
+
+// insertChild inserts a child (leaf or inner) at index k of p, splitting p
+// up the tree when full. The counts of p's ancestors already include the
+// child's items.
+func (t *Tree[T]) insertChild(p *inner[T], k int, leaf *Leaf[T], kid *inner[T], count, weight int) {
+	if p.n == innerCap {
+		appendAtEnd := k == innerCap && t.rightmost(p)
+		var q *inner[T]
+		if appendAtEnd {
+			q = &inner[T]{leafs: p.leafs}
+		} else {
+			q = t.splitInner(p)
+		}
+		t.hangInnerAfter(p, q)
+		if appendAtEnd {
+			k, p = 0, q
+		} else if k > p.n {
+			k -= p.n
+			p = q
+		}
+	}
+	copy(p.count[k+1:p.n+1], p.count[k:p.n])
+	copy(p.weight[k+1:p.n+1], p.weight[k:p.n])
+	if p.leafs {
+		copy(p.leaves[k+1:p.n+1], p.leaves[k:p.n])
+		p.leaves[k] = leaf
+		leaf.parent = p
+	} else {
+		copy(p.kids[k+1:p.n+1], p.kids[k:p.n])
+		p.kids[k] = kid
+		kid.parent = p
+	}
+	p.count[k] = count
+	p.weight[k] = weight
+	p.n++
+	p.renumber(k)
+	// A new empty inner node q took no counts from p; the inserted
+	// child's items are already counted in the ancestors of the node it
+	// was inserted into only if that node is p's original self. Recount
+	// the path up from p to keep sums exact.
+	t.recountUp(p)
+}
+
+// rightmost reports whether p is the last node of its level.
+func (t *Tree[T]) rightmost(p *inner[T]) bool {
+	for ; p.parent != nil; p = p.parent {
+		if p.pidx != p.parent.n-1 {
+			return false
+		}
+	}
+	return true
+}
+
+// renumber sets the parent index of p's children from k on.
+func (p *inner[T]) renumber(k int) {
+	for i := k; i < p.n; i++ {
+		if p.leafs {
+			p.leaves[i].pidx = i
+		} else {
+			p.kids[i].pidx = i
+		}
+	}
+}
+
+// sums returns the item count and weight under p.
+func (p *inner[T]) sums() (c, w int) {
+	for i := 0; i < p.n; i++ {
+		c += p.count[i]
+		w += p.weight[i]
+	}
+	return c, w
+}
+
+// recountUp recomputes the entries for p and its ancestors in their
+// parents from their children's sums.
+func (t *Tree[T]) recountUp(p *inner[T]) {
+	for ; p.parent != nil; p = p.parent {
+		c, w := p.sums()
+		p.parent.count[p.pidx] = c
+		p.parent.weight[p.pidx] = w
+	}
+}
+
+// splitInner moves the upper half of the full inner node p into a new node
+// and returns it (not yet hung in the tree).
+func (t *Tree[T]) splitInner(p *inner[T]) *inner[T] {
+	half := p.n / 2
+	q := &inner[T]{leafs: p.leafs, n: p.n - half}
+	copy(q.count[:q.n], p.count[half:p.n])
+	copy(q.weight[:q.n], p.weight[half:p.n])
+	if p.leafs {
+		copy(q.leaves[:q.n], p.leaves[half:p.n])
+		clear(p.leaves[half:p.n])
+		for i := 0; i < q.n; i++ {
+			q.leaves[i].parent = q
+		}
+	} else {
+		copy(q.kids[:q.n], p.kids[half:p.n])
+		clear(p.kids[half:p.n])
+		for i := 0; i < q.n; i++ {
+			q.kids[i].parent = q
+		}
+	}
+	clear(p.count[half:p.n])
+	clear(p.weight[half:p.n])
+	p.n = half
+	q.renumber(0)
+	return q
+}
+
+// hangInnerAfter puts the new node q after p under p's parent, growing a
+// new root if p is the root.
+func (t *Tree[T]) hangInnerAfter(p, q *inner[T]) {
+	gp := p.parent
+	if gp == nil {
+		root := &inner[T]{n: 2}
+		root.kids[0], root.kids[1] = p, q
+		p.parent, p.pidx = root, 0
+		q.parent, q.pidx = root, 1
+		root.count[0], root.weight[0] = p.sums()
+		root.count[1], root.weight[1] = q.sums()
+		t.root = root
+		return
+	}
+	gp.count[p.pidx], gp.weight[p.pidx] = p.sums()
+	qc, qw := q.sums()
+	t.insertChild(gp, p.pidx+1, nil, q, qc, qw)
+}
+
+// rebalanceLeaf restores the fill of the underfull leaf l by merging it
+// with a sibling or taking items from one.
+func (t *Tree[T]) rebalanceLeaf(l *Leaf[T]) {
+	p := l.parent
+	t.gen++
+	if t.n == 0 {
+		t.Clear()
+		return
+	}
+	if p.n == 1 {
+		if l.n == 0 {
+			// An empty only child: drop it, its parent empties in turn.
+			t.removeLeaf(l)
+		}
+		return
+	}
+	var left, right *Leaf[T]
+	if l.pidx > 0 {
+		left, right = p.leaves[l.pidx-1], l
+	} else {
+		left, right = l, p.leaves[l.pidx+1]
+	}
+	if left.n+right.n <= LeafCap {
+		// Merge right into left.
+		copy(left.items[left.n:], right.items[:right.n])
+		copy(left.w[left.n:], right.w[:right.n])
+		start := left.n
+		left.n += right.n
+		left.total += right.total
+		p.count[left.pidx] += right.n
+		p.weight[left.pidx] += right.total
+		if t.moved != nil && right.n > 0 {
+			t.moved(left.items[start:left.n], left)
+		}
+		right.n, right.total = 0, 0
+		t.removeLeaf(right)
+		return
+	}
+	// Even out the two leaves.
+	if left.n > right.n {
+		k := (left.n - right.n) / 2
+		copy(right.items[k:right.n+k], right.items[:right.n])
+		copy(right.w[k:right.n+k], right.w[:right.n])
+		copy(right.items[:k], left.items[left.n-k:left.n])
+		copy(right.w[:k], left.w[left.n-k:left.n])
+		moved := 0
+		var zero T
+		for s := left.n - k; s < left.n; s++ {
+			moved += left.w[s]
+			left.items[s] = zero
+			left.w[s] = 0
+		}
+		left.n -= k
+		right.n += k
+		left.total -= moved
+		right.total += moved
+		p.count[left.pidx] -= k
+		p.weight[left.pidx] -= moved
+		p.count[right.pidx] += k
+		p.weight[right.pidx] += moved
+		if t.moved != nil {
+			t.moved(right.items[:k], right)
+		}
+		return
+	}
+	k := (right.n - left.n) / 2
+	copy(left.items[left.n:left.n+k], right.items[:k])
+	copy(left.w[left.n:left.n+k], right.w[:k])
+	moved := 0
+	for s := range k {
+		moved += right.w[s]
+	}
+	copy(right.items[:right.n-k], right.items[k:right.n])
+	copy(right.w[:right.n-k], right.w[k:right.n])
+	var zero T
+	for s := right.n - k; s < right.n; s++ {
+		right.items[s] = zero
+		right.w[s] = 0
+	}
+	start := left.n
+	left.n += k
+	right.n -= k
+	left.total += moved
+	right.total -= moved
+	p.count[left.pidx] += k
+	p.weight[left.pidx] += moved
+	p.count[right.pidx] -= k
+	p.weight[right.pidx] -= moved
+	if t.moved != nil {
+		t.moved(left.items[start:left.n], left)
+	}
+}
+
+// removeLeaf takes the empty leaf l out of the tree.
+func (t *Tree[T]) removeLeaf(l *Leaf[T]) {
+	t.unlink(l)
+	t.removeEntry(l.parent, l.pidx)
+}
+
+// removeEntry drops child k of p, whose items were counted out of p or
+// moved to a sibling under p, and rebalances p.
+func (t *Tree[T]) removeEntry(p *inner[T], k int) {
+	copy(p.count[k:p.n-1], p.count[k+1:p.n])
+	copy(p.weight[k:p.n-1], p.weight[k+1:p.n])
+	if p.leafs {
+		copy(p.leaves[k:p.n-1], p.leaves[k+1:p.n])
+		p.leaves[p.n-1] = nil
+	} else {
+		copy(p.kids[k:p.n-1], p.kids[k+1:p.n])
+		p.kids[p.n-1] = nil
+	}
+	p.n--
+	p.count[p.n], p.weight[p.n] = 0, 0
+	p.renumber(k)
+	t.rebalanceInner(p)
+}
+
+// rebalanceInner restores the fill of p after it lost a child, and
+// shrinks the tree when the root has one child.
+func (t *Tree[T]) rebalanceInner(p *inner[T]) {
+	if p.parent == nil {
+		if p.n == 1 {
+			t.shrinkRoot()
+		} else if p.n == 0 {
+			t.Clear()
+		}
+		return
+	}
+	if p.n >= minInner {
+		return
+	}
+	gp := p.parent
+	if gp.n == 1 {
+		if p.n == 0 {
+			t.removeEntry(gp, p.pidx)
+		}
+		return
+	}
+	var left, right *inner[T]
+	if p.pidx > 0 {
+		left, right = gp.kids[p.pidx-1], p
+	} else {
+		left, right = p, gp.kids[p.pidx+1]
+	}
+	if left.n+right.n <= innerCap {
+		copy(left.count[left.n:], right.count[:right.n])
+		copy(left.weight[left.n:], right.weight[:right.n])
+		if left.leafs {
+			copy(left.leaves[left.n:], right.leaves[:right.n])
+			for i := 0; i < right.n; i++ {
+				right.leaves[i].parent = left
+			}
+		} else {
+			copy(left.kids[left.n:], right.kids[:right.n])
+			for i := 0; i < right.n; i++ {
+				right.kids[i].parent = left
+			}
+		}
+		start := left.n
+		left.n += right.n
+		left.renumber(start)
+		gp.count[left.pidx], gp.weight[left.pidx] = left.sums()
+		t.removeEntry(gp, right.pidx)
+		return
+	}
+	// Move children across to even the two nodes out.
+	for left.n < right.n-1 {
+		t.shiftLeft(left, right)
+	}
+	for right.n < left.n-1 {
+		t.shiftRight(left, right)
+	}
+	gp.count[left.pidx], gp.weight[left.pidx] = left.sums()
+	gp.count[right.pidx], gp.weight[right.pidx] = right.sums()
+}
+
+// shiftLeft moves right's first child to the end of left.
+func (t *Tree[T]) shiftLeft(left, right *inner[T]) {
+	left.count[left.n] = right.count[0]
+	left.weight[left.n] = right.weight[0]
+	if left.leafs {
+		left.leaves[left.n] = right.leaves[0]
+		left.leaves[left.n].parent = left
+		copy(right.leaves[:right.n-1], right.leaves[1:right.n])
+		right.leaves[right.n-1] = nil
+	} else {
+		left.kids[left.n] = right.kids[0]
+		left.kids[left.n].parent = left
+		copy(right.kids[:right.n-1], right.kids[1:right.n])
+		right.kids[right.n-1] = nil
+	}
+	copy(right.count[:right.n-1], right.count[1:right.n])
+	copy(right.weight[:right.n-1], right.weight[1:right.n])
+	left.n++
+	right.n--
+	right.count[right.n], right.weight[right.n] = 0, 0
+	left.renumber(left.n - 1)
+	right.renumber(0)
+}
+
+// shiftRight moves left's last child to the front of right.
+func (t *Tree[T]) shiftRight(left, right *inner[T]) {
+	copy(right.count[1:right.n+1], right.count[:right.n])
+	copy(right.weight[1:right.n+1], right.weight[:right.n])
+	right.count[0] = left.count[left.n-1]
+	right.weight[0] = left.weight[left.n-1]
+	if left.leafs {
+		copy(right.leaves[1:right.n+1], right.leaves[:right.n])
+		right.leaves[0] = left.leaves[left.n-1]
+		right.leaves[0].parent = right
+		left.leaves[left.n-1] = nil
+	} else {
+		copy(right.kids[1:right.n+1], right.kids[:right.n])
+		right.kids[0] = left.kids[left.n-1]
+		right.kids[0].parent = right
+		left.kids[left.n-1] = nil
+	}
+	left.n--
+	left.count[left.n], left.weight[left.n] = 0, 0
+	right.n++
+	right.renumber(0)
+}
+
+// shrinkRoot replaces a root with one child by that child.
+func (t *Tree[T]) shrinkRoot() {
+	for t.root != nil && t.root.n == 1 {
+		if t.root.leafs {
+			l := t.root.leaves[0]
+			l.parent, l.pidx = nil, 0
+			t.root = nil
+			return
+		}
+		k := t.root.kids[0]
+		k.parent, k.pidx = nil, 0
+		t.root = k
+	}
+}
