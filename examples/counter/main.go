@@ -1,7 +1,8 @@
 // Command counter is the votes-and-reactions program of the redcrdt design:
 // three regions count poll votes (INCR poll:{id}:counter) and emoji
 // reactions (HINCRBY message:{id}:emojis ❤ 1) at once, keep counting
-// through a network partition, and agree on every count once it heals.
+// through a network partition, and agree on every count once it heals. A
+// DEL of the poll concurrent with a vote then cancels only the votes it saw.
 //
 // The regions run in one process here and ship each other the deltas their
 // commands return, encoded to bytes as they would cross a network.
@@ -10,7 +11,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"log"
 	"os"
 
 	"github.com/redcrdt/redcrdt/clock"
@@ -38,45 +38,47 @@ func newRegion(name string, id clock.ReplicaID) *region {
 }
 
 // vote runs INCR poll:1:counter and queues the delta for every peer.
-func (r *region) vote(peers []*region) {
+func (r *region) vote(peers []*region) error {
 	d, err := r.votes.Incr(r.id)
 	if err != nil {
-		log.Fatalf("%s: INCR: %v", r.name, err)
+		return fmt.Errorf("%s: INCR: %w", r.name, err)
 	}
-	r.send(peers, "votes", d)
+	return r.send(peers, "votes", d)
 }
 
 // react runs HINCRBY message:1:emojis emoji 1 and queues the delta.
-func (r *region) react(peers []*region, emoji string) {
+func (r *region) react(peers []*region, emoji string) error {
 	d, _, err := r.emojis.IncrBy(r.id, emoji, 1)
 	if err != nil {
-		log.Fatalf("%s: HINCRBY: %v", r.name, err)
+		return fmt.Errorf("%s: HINCRBY: %w", r.name, err)
 	}
-	r.send(peers, "emojis", d)
+	return r.send(peers, "emojis", d)
 }
 
 type appender interface{ AppendBinary([]byte) ([]byte, error) }
 
-func (r *region) send(peers []*region, key string, d appender) {
+func (r *region) send(peers []*region, key string, d appender) error {
 	b, err := d.AppendBinary([]byte(key + "\x00"))
 	if err != nil {
-		log.Fatalf("%s: encode: %v", r.name, err)
+		return fmt.Errorf("%s: encode: %w", r.name, err)
 	}
 	for _, p := range peers {
 		r.outbox[p.name] = append(r.outbox[p.name], b)
 	}
+	return nil
 }
 
 // deliver hands every queued delta to its peer, which decodes and merges it.
-func (r *region) deliver(peers []*region) {
+func (r *region) deliver(peers []*region) error {
 	for _, p := range peers {
 		for _, b := range r.outbox[p.name] {
 			if err := p.receive(b); err != nil {
-				log.Fatalf("%s <- %s: %v", p.name, r.name, err)
+				return fmt.Errorf("%s <- %s: %w", p.name, r.name, err)
 			}
 		}
 		delete(r.outbox, p.name)
 	}
+	return nil
 }
 
 func (r *region) receive(b []byte) error {
@@ -135,12 +137,18 @@ func run(w io.Writer) error {
 	fmt.Fprintln(w, "connected: every region votes and reacts")
 	for i, r := range all {
 		for range i + 1 {
-			r.vote(others(r))
+			if err := r.vote(others(r)); err != nil {
+				return err
+			}
 		}
-		r.react(others(r), "❤")
+		if err := r.react(others(r), "❤"); err != nil {
+			return err
+		}
 	}
 	for _, r := range all {
-		r.deliver(others(r))
+		if err := r.deliver(others(r)); err != nil {
+			return err
+		}
 	}
 	for _, r := range all {
 		r.report(w)
@@ -148,18 +156,44 @@ func run(w io.Writer) error {
 
 	fmt.Fprintln(w, "partition: ap-south is cut off; everyone keeps counting")
 	for _, r := range all {
-		r.vote(others(r))
-		r.react(others(r), "👍")
+		if err := r.vote(others(r)); err != nil {
+			return err
+		}
+		if err := r.react(others(r), "👍"); err != nil {
+			return err
+		}
 	}
-	us.deliver([]*region{eu})
-	eu.deliver([]*region{us})
+	if err := us.deliver([]*region{eu}); err != nil {
+		return err
+	}
+	if err := eu.deliver([]*region{us}); err != nil {
+		return err
+	}
 	for _, r := range all {
 		r.report(w)
 	}
 
 	fmt.Fprintln(w, "heal: queued deltas flow again")
 	for _, r := range all {
-		r.deliver(others(r))
+		if err := r.deliver(others(r)); err != nil {
+			return err
+		}
+	}
+	for _, r := range all {
+		r.report(w)
+	}
+
+	fmt.Fprintln(w, "conflict: us-east resets the poll (DEL) while eu-west votes")
+	if err := us.send(others(us), "votes", us.votes.Reset(us.id)); err != nil {
+		return err
+	}
+	if err := eu.vote(others(eu)); err != nil {
+		return err
+	}
+	for _, r := range all {
+		if err := r.deliver(others(r)); err != nil {
+			return err
+		}
 	}
 	for _, r := range all {
 		r.report(w)
@@ -169,6 +203,6 @@ func run(w io.Writer) error {
 			return fmt.Errorf("%s and %s disagree", r.name, us.name)
 		}
 	}
-	fmt.Fprintln(w, "converged: every region holds the same counts")
+	fmt.Fprintln(w, "converged: every region holds the same counts; the DEL cancelled only the votes it saw")
 	return nil
 }
