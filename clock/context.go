@@ -14,21 +14,54 @@ import (
 // fills, and the cloud never holds a dot the vector covers. Equal sets of
 // dots therefore have one canonical encoding.
 //
-// A small cloud (the usual case, and always the case for a delta's context)
-// is a sorted slice; past smallCloud dots it moves to a map, so that Add and
-// Contains stay O(1) for clouds of any size.
+// A cloud of one or two dots (a delta's context, usually) is held inline
+// without allocating; a small cloud is a sorted slice; past smallCloud dots
+// it moves to a map, so that Add and Contains stay O(1) for clouds of any
+// size.
 //
 // The zero value is an empty context ready to use. A CausalContext is not
 // safe for concurrent mutation.
 type CausalContext struct {
 	vv  VersionVector
-	few []Dot                             // the cloud, sorted, while big is nil
+	two [inlineCloud]Dot                  // the cloud, sorted, while few and big are nil
+	few []Dot                             // the cloud, sorted, once it outgrew two
 	big map[ReplicaID]map[uint64]struct{} // the cloud, once it outgrew few
 	n   int                               // dots in the cloud
 }
 
+// inlineCloud is the most dots the cloud holds without allocating.
+const inlineCloud = 2
+
 // smallCloud is the most dots the sorted-slice cloud holds.
 const smallCloud = 32
+
+// small returns the cloud when it is not a map (nil when it is): sorted, and
+// aliasing c, so callers that change it in place must then call setSmall.
+func (c *CausalContext) small() []Dot {
+	switch {
+	case c.big != nil:
+		return nil
+	case c.few != nil:
+		return c.few
+	}
+	return c.two[:c.n]
+}
+
+// setSmall makes dots, sorted, the cloud; dots must be the slice small
+// returned, changed in place or grown.
+func (c *CausalContext) setSmall(dots []Dot) {
+	c.n = len(dots)
+	if c.few == nil && len(dots) <= inlineCloud {
+		copy(c.two[:], dots) // a no-op unless dots was grown elsewhere
+		clear(c.two[len(dots):])
+		return
+	}
+	if c.few == nil {
+		dots = slices.Clone(dots)
+		clear(c.two[:])
+	}
+	c.few = dots
+}
 
 // Contains reports whether d is in the context. O(1), or O(log 32) for a
 // small cloud.
@@ -40,7 +73,7 @@ func (c *CausalContext) Contains(d Dot) bool {
 		_, ok := c.big[d.Replica][d.Seq]
 		return ok
 	}
-	_, ok := slices.BinarySearchFunc(c.few, d, Dot.Compare)
+	_, ok := slices.BinarySearchFunc(c.small(), d, Dot.Compare)
 	return ok
 }
 
@@ -65,19 +98,29 @@ func (c *CausalContext) Add(d Dot) bool {
 	if c.Contains(d) {
 		return false
 	}
-	c.n++
-	if c.big == nil && len(c.few) < smallCloud {
-		i, _ := slices.BinarySearchFunc(c.few, d, Dot.Compare)
-		c.few = slices.Insert(c.few, i, d)
+	if c.big == nil && c.n < smallCloud {
+		dots := c.small()
+		i, _ := slices.BinarySearchFunc(dots, d, Dot.Compare)
+		if c.few == nil && c.n < inlineCloud {
+			dots = dots[:c.n+1] // within c.two
+			copy(dots[i+1:], dots[i:])
+			dots[i] = d
+		} else {
+			dots = slices.Insert(dots, i, d)
+		}
+		c.setSmall(dots)
 		return true
 	}
 	if c.big == nil {
+		dots := c.small()
 		c.big = make(map[ReplicaID]map[uint64]struct{})
-		for _, x := range c.few {
+		for _, x := range dots {
 			c.bigAdd(x)
 		}
 		c.few = nil
+		clear(c.two[:])
 	}
+	c.n++
 	c.bigAdd(d)
 	return true
 }
@@ -96,15 +139,15 @@ func (c *CausalContext) bigAdd(d Dot) {
 func (c *CausalContext) absorb(r ReplicaID) {
 	top := c.vv.Get(r)
 	if c.big == nil {
-		lo, _ := slices.BinarySearchFunc(c.few, Dot{Replica: r}, Dot.Compare)
+		dots := c.small()
+		lo, _ := slices.BinarySearchFunc(dots, Dot{Replica: r}, Dot.Compare)
 		hi := lo
-		for hi < len(c.few) && c.few[hi].Replica == r && c.few[hi].Seq <= top+1 {
-			top = max(top, c.few[hi].Seq)
+		for hi < len(dots) && dots[hi].Replica == r && dots[hi].Seq <= top+1 {
+			top = max(top, dots[hi].Seq)
 			hi++
 		}
 		if hi > lo {
-			c.few = slices.Delete(c.few, lo, hi)
-			c.n -= hi - lo
+			c.setSmall(slices.Delete(dots, lo, hi))
 		}
 	} else if s := c.big[r]; len(s) > 0 {
 		for seq := range s {
@@ -136,14 +179,15 @@ func (c *CausalContext) Next(r ReplicaID) Dot {
 	if c.big == nil {
 		// i is the end of r's run: the first dot of a greater replica.
 		// (Searching for Dot{r+1, 0} would wrap for the largest ReplicaID.)
-		i, _ := slices.BinarySearchFunc(c.few, r, func(d Dot, r ReplicaID) int {
+		dots := c.small()
+		i, _ := slices.BinarySearchFunc(dots, r, func(d Dot, r ReplicaID) int {
 			if d.Replica <= r {
 				return -1
 			}
 			return 1
 		})
-		if i > 0 && c.few[i-1].Replica == r {
-			top = max(top, c.few[i-1].Seq)
+		if i > 0 && dots[i-1].Replica == r {
+			top = max(top, dots[i-1].Seq)
 		}
 	} else {
 		for seq := range c.big[r] {
@@ -184,7 +228,7 @@ func (c *CausalContext) IsEmpty() bool { return c.vv.Len() == 0 && c.n == 0 }
 // Dots calls yield for the dots of the cloud (not the vector), in no
 // particular order.
 func (c *CausalContext) Dots(yield func(Dot) bool) {
-	for _, d := range c.few {
+	for _, d := range c.small() {
 		if !yield(d) {
 			return
 		}
@@ -204,7 +248,7 @@ func (c *CausalContext) Equal(o *CausalContext) bool {
 		return false
 	}
 	if c.big == nil && o.big == nil {
-		return slices.Equal(c.few, o.few)
+		return slices.Equal(c.small(), o.small())
 	}
 	for d := range c.Dots {
 		if !o.Contains(d) {
@@ -216,7 +260,7 @@ func (c *CausalContext) Equal(o *CausalContext) bool {
 
 // Clone returns a deep copy of c.
 func (c *CausalContext) Clone() CausalContext {
-	out := CausalContext{vv: c.vv.Clone(), few: slices.Clone(c.few), n: c.n}
+	out := CausalContext{vv: c.vv.Clone(), two: c.two, few: slices.Clone(c.few), n: c.n}
 	if c.big != nil {
 		out.big = make(map[ReplicaID]map[uint64]struct{}, len(c.big))
 		for r, s := range c.big {
