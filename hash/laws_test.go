@@ -2,6 +2,7 @@ package hash_test
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/leanovate/gopter"
@@ -36,6 +37,9 @@ func (o hashOp) String() string {
 	}
 	return "DEL"
 }
+
+// fields is every field hashOp names.
+var fields = []string{"f", "g", "h"}
 
 func genHashOp() gopter.Gen {
 	field := gen.OneConstOf("f", "g", "h")
@@ -80,6 +84,58 @@ func applyHashOp(h *hash.Hash, at clock.Stamp, op hashOp) (*hash.Hash, error) {
 	return h.Clear(at.Replica), nil
 }
 
+// checkHashReads checks that a hash's reads agree: Keys is ascending
+// without repeats and Len is its length; a field exists, Get finds it and
+// StrLen measures it exactly when it is a key; GetAll, Vals and MGet give
+// what Get does; and the hash its encoding decodes to reads the same.
+func checkHashReads(h *hash.Hash) error {
+	keys := h.Keys()
+	if h.Len() != len(keys) {
+		return fmt.Errorf("Len() = %d, but Keys() = %q", h.Len(), keys)
+	}
+	for i := 1; i < len(keys); i++ {
+		if keys[i-1] >= keys[i] {
+			return fmt.Errorf("Keys() = %q is not strictly ascending", keys)
+		}
+	}
+	for _, f := range fields {
+		v, ok := h.Get(f)
+		if key := slices.Contains(keys, f); ok != key || h.Exists(f) != key || (!ok && v != "") {
+			return fmt.Errorf("Get(%q) = %q, %t and Exists = %t, but Keys() = %q", f, v, ok, h.Exists(f), keys)
+		}
+		if h.StrLen(f) != len(v) {
+			return fmt.Errorf("StrLen(%q) = %d, but Get = %q", f, h.StrLen(f), v)
+		}
+	}
+	all, vals := h.GetAll(), h.Vals()
+	if len(all) != len(keys) || len(vals) != len(keys) {
+		return fmt.Errorf("GetAll() = %q and Vals() = %q, but Keys() = %q", all, vals, keys)
+	}
+	mvals, mok := h.MGet(fields...)
+	for i, f := range fields {
+		if v, ok := h.Get(f); mvals[i] != v || mok[i] != ok {
+			return fmt.Errorf("MGet(%q) = %q, %t, but Get = %q, %t", f, mvals[i], mok[i], v, ok)
+		}
+	}
+	for i, k := range keys {
+		if v, _ := h.Get(k); all[i] != (hash.Pair{Field: k, Value: v}) || vals[i] != v {
+			return fmt.Errorf("GetAll()[%d] = %q and Vals()[%d] = %q, but Get(%q) = %q", i, all[i], i, vals[i], k, v)
+		}
+	}
+	b, err := h.AppendBinary(nil)
+	if err != nil {
+		return err
+	}
+	dec := hash.New()
+	if err := dec.UnmarshalBinary(b); err != nil {
+		return err
+	}
+	if dall := dec.GetAll(); !slices.Equal(dall, all) {
+		return fmt.Errorf("GetAll() = %q, but its decoded encoding's is %q", all, dall)
+	}
+	return nil
+}
+
 func TestLaws(t *testing.T) {
 	for _, replicas := range []int{3, 5} {
 		t.Run(fmt.Sprintf("replicas=%d", replicas), func(t *testing.T) {
@@ -87,6 +143,7 @@ func TestLaws(t *testing.T) {
 				New:      hash.New,
 				Apply:    applyHashOp,
 				Op:       genHashOp(),
+				Check:    checkHashReads,
 				Replicas: replicas,
 				Cases:    500,
 			})

@@ -39,12 +39,24 @@ type item[T any] struct {
 	name   string // "r1", or "r2.1 (step 5)" for replica 2's first delta
 	id     string // "r1", or "r2.1"
 	origin int    // producing replica's index, for FIFO delivery
-	x      T
+	// at is the HLC reading at which a delta was produced: a replica that
+	// receives the delta observes it.
+	at clock.Timestamp
+	x  T
 }
 
 type checker[T merge.State[T], O any] struct {
 	m   *Model[T, O]
 	rng *rand.Rand
+	ops []effect[T] // replay's record of every op Apply accepted
+}
+
+// effect is what one op did to its replica's state.
+type effect[T any] struct {
+	step          string // "step 5 (r1 op DEL)"
+	replica       clock.ReplicaID
+	before, after T   // clones of the replica's state around Apply
+	delta         int // the op's delta, an index in replay's deltas
 }
 
 // runCase replays h and checks every law on it. It returns "" if all hold,
@@ -75,10 +87,13 @@ func (c *checker[T, O]) replay(h history[O]) (finals, deltas []item[T]) {
 	n := c.m.Replicas
 	states := make([]T, n)
 	last := make([]clock.Timestamp, n) // each replica's HLC reading
-	seqs := make([]int, n)
+	made := make([][]int, n)           // made[j]: indexes in deltas of j's deltas, in order
+	got := make([][]int, n)            // got[i][j]: how many of j's deltas i received
 	for i := range states {
 		states[i] = c.m.New()
+		got[i] = make([]int, n)
 	}
+	c.read(states[0], "New()")
 	wall := int64(startWall)
 	var produced [][]byte // each delta's encoding when Apply returned it
 	for k, s := range h {
@@ -88,6 +103,7 @@ func (c *checker[T, O]) replay(h history[O]) (finals, deltas []item[T]) {
 			at := clock.Stamp{Time: max(last[i]+1, clock.NewTimestamp(wall, 0)), Replica: s.replica}
 			last[i] = at.Time
 			before := c.encode(states[i], "the state before an op")
+			prev := states[i].Clone()
 			d, err := c.m.Apply(states[i], at, s.op)
 			if err != nil {
 				if !bytes.Equal(before, c.encode(states[i], "a state after a refused op")) {
@@ -95,14 +111,31 @@ func (c *checker[T, O]) replay(h history[O]) (finals, deltas []item[T]) {
 				}
 				continue
 			}
-			seqs[i]++
-			id := fmt.Sprintf("r%d.%d", s.replica, seqs[i])
-			deltas = append(deltas, item[T]{name: fmt.Sprintf("%s (step %d)", id, k+1), id: id, origin: i, x: d})
+			id := fmt.Sprintf("r%d.%d", s.replica, len(made[i])+1)
+			c.ops = append(c.ops, effect[T]{step: fmt.Sprintf("step %d (%s)", k+1, s), replica: s.replica,
+				before: prev, after: states[i].Clone(), delta: len(deltas)})
+			made[i] = append(made[i], len(deltas))
+			deltas = append(deltas, item[T]{name: fmt.Sprintf("%s (step %d)", id, k+1), id: id, origin: i, at: at.Time, x: d})
 			produced = append(produced, c.encode(d, "delta "+id))
+			c.read(states[i], fmt.Sprintf("r%d's state after step %d (%s)", s.replica, k+1, s))
 		case syncStep:
 			j := int(s.from) - 1
 			c.merge(states[i], states[j].Clone(), fmt.Sprintf("step %d (%s)", k+1, s))
 			last[i] = max(last[i], last[j])
+		case deliverStep:
+			j := int(s.from) - 1
+			var batch []int // indexes in deltas, in delivery order
+			if s.seq <= got[i][j] {
+				batch = append(batch, made[j][s.seq-1])
+			}
+			for got[i][j] < min(s.seq, len(made[j])) {
+				batch = append(batch, made[j][got[i][j]])
+				got[i][j]++
+			}
+			for _, d := range batch {
+				c.merge(states[i], deltas[d].x.Clone(), fmt.Sprintf("step %d (%s), merging %s", k+1, s, deltas[d].name))
+				last[i] = max(last[i], deltas[d].at)
+			}
 		case tickStep:
 			wall += s.millis
 		}
@@ -160,6 +193,9 @@ func (c *checker[T, O]) laws(finals, deltas []item[T]) {
 		c.associative(c.pick(all), c.pick(all), c.pick(all))
 	}
 	untouched(string(Associative))
+	for _, e := range c.ops {
+		c.opEffect(e, deltas)
+	}
 	fromStates := c.deltaEquivalence(finals, deltas)
 	untouched(string(DeltaEquivalence))
 	for k := range deliveries {
@@ -169,9 +205,10 @@ func (c *checker[T, O]) laws(finals, deltas []item[T]) {
 	c.syncConvergence(finals, fromStates)
 }
 
-// merge merges src into dst, checking ArgumentUntouched, ChangedFlag and
+// merge merges src into dst, checking ArgumentUntouched, ChangedFlag,
 // that a Clone of dst taken before (the "before" of ChangedFlag) is not
-// changed by the merge (DeepClone). what names the merge in failures.
+// changed by the merge (DeepClone), and ReadCheck on the result. what
+// names the merge in failures.
 func (c *checker[T, O]) merge(dst, src T, what string) {
 	arg := c.encode(src, what)
 	was := c.encode(dst, what)
@@ -186,6 +223,17 @@ func (c *checker[T, O]) merge(dst, src T, what string) {
 	if unchanged := before.Equal(dst); changed == unchanged {
 		c.fail(ChangedFlag, "%s reported changed=%t, but before.Equal(after) is %t\n  before = %s\n  after = %s",
 			what, changed, unchanged, show(before), show(dst))
+	}
+	c.read(dst, "the result of "+what)
+}
+
+// read checks ReadCheck on x, a state the harness names what.
+func (c *checker[T, O]) read(x T, what string) {
+	if c.m.Check == nil {
+		return
+	}
+	if err := c.m.Check(x); err != nil {
+		c.fail(ReadCheck, "Check of %s: %v\n  state = %s", what, err, show(x))
 	}
 }
 
@@ -257,6 +305,18 @@ func (c *checker[T, O]) finalTriples(finals []item[T]) {
 	for _, t := range triples[:min(len(triples), maxFinalTriples)] {
 		c.associative(finals[t[0]], finals[t[1]], finals[t[2]])
 	}
+}
+
+// opEffect checks DeltaEquivalence for one op: the replica's state after
+// it is its state before merged with the op's delta. It merges into
+// e.before.
+func (c *checker[T, O]) opEffect(e effect[T], deltas []item[T]) {
+	d := deltas[e.delta]
+	name := fmt.Sprintf("r%d's state before %s", e.replica, e.step)
+	c.merge(e.before, d.x, "("+name+" ⊔ "+d.name+")")
+	c.sameState(DeltaEquivalence,
+		item[T]{name: fmt.Sprintf("r%d's state after %s", e.replica, e.step), x: e.after},
+		item[T]{name: fmt.Sprintf("%s ⊔ its delta %s", name, d.id), x: e.before})
 }
 
 // deltaEquivalence checks DeltaEquivalence and returns New() merged with

@@ -25,7 +25,7 @@ type Model[T merge.State[T], O any] struct {
 	// and returns the delta it produced (required). A non-nil error means the op was
 	// refused (e.g. overflow, bad argument); s must then be unchanged — the harness checks that.
 	// A delta is a state of the type (an empty one if op changed nothing), never nil,
-	// sharing no memory with s.
+	// sharing no memory with s; s after Apply is s before it merged with the delta.
 	Apply func(s T, at clock.Stamp, op O) (delta T, err error)
 	// Op generates random operations of type O (required; a gopter.Gen producing O).
 	Op gopter.Gen
@@ -35,7 +35,18 @@ type Model[T merge.State[T], O any] struct {
 	MaxSteps int
 	// FIFO, if set, delivers each origin's deltas in the order it produced them
 	// in the convergence check (sequence types need it); otherwise any order.
+	// Deliveries during a history ("r1 <- r3.2") are per-origin FIFO either way.
 	FIFO bool
+	// Check, if set, checks the reads of a state and returns a non-nil error
+	// saying what is wrong if they break an invariant of the type: a set's Len
+	// is len(Members), every member Contains, a counter only ever incremented
+	// never reads negative. The harness calls it on New(), on a replica's state
+	// after every step that changes it (op, sync, delivery), so on every
+	// replica's state after every step, and on the result of every merge the
+	// laws perform, among them joins of deltas (a delta is a state too) and
+	// every prefix of every delivery order. An error fails the case with law
+	// ReadCheck, naming the step or the merge. Check must not modify s.
+	Check func(s T) error
 	// Cases is the number of random histories (default 500).
 	Cases int
 	// Seed fixes the random seed (0: derive from time; the seed is printed on failure).
@@ -59,6 +70,7 @@ const (
 	DeltaEquivalence  Law = "delta/full equivalence"
 	Convergence       Law = "convergence"
 	SyncConvergence   Law = "sync convergence"
+	ReadCheck         Law = "read check"
 	NoPanic           Law = "no panic"
 )
 

@@ -51,6 +51,8 @@ func TestCheckCatchesBrokenLaws(t *testing.T) {
 		{panicsOnSeven, mergetest.NoPanic},
 		{aliasedDelta, mergetest.DeltaIndependence},
 		{keepsRef, mergetest.DeepClone},
+		{staleTotal, mergetest.ReadCheck},
+		{forgetfulIncr, mergetest.DeltaEquivalence},
 	}
 	for _, tt := range tests {
 		t.Run(string(tt.want), func(t *testing.T) {
@@ -88,6 +90,40 @@ func TestCheckShrinks(t *testing.T) {
 	}
 	if !regexp.MustCompile(`^\(?r[1-3] ⊔ r[1-3]\)? is not Equal to r[1-3]\n`).MatchString(lawErr.Detail) {
 		t.Errorf("Detail = %q, want it to name the merge", lawErr.Detail)
+	}
+}
+
+// TestCheckOpEffect checks that an op whose state change its delta does
+// not carry is reported at that op.
+func TestCheckOpEffect(t *testing.T) {
+	var lawErr *mergetest.LawError
+	if err := mergetest.Check(toyModel(forgetfulIncr)); !errors.As(err, &lawErr) || lawErr.Law != mergetest.DeltaEquivalence {
+		t.Fatalf("Check = %v, want a %q failure", err, mergetest.DeltaEquivalence)
+	}
+	if !regexp.MustCompile(`^r(\d)'s state after step (\d+) \(r\d op INCRBY \d\) is not Equal to r\d's state before step \d+ \(r\d op INCRBY \d\) ⊔ its delta r\d\.\d+\n`).MatchString(lawErr.Detail) {
+		t.Errorf("Detail = %q, want it to name the op", lawErr.Detail)
+	}
+}
+
+// TestCheckReadCheck checks that a wrong read fails with law ReadCheck,
+// naming the state Check rejected, and that a sound type's reads pass.
+func TestCheckReadCheck(t *testing.T) {
+	var lawErr *mergetest.LawError
+	if err := mergetest.Check(toyModel(staleTotal)); !errors.As(err, &lawErr) || lawErr.Law != mergetest.ReadCheck {
+		t.Fatalf("Check = %v, want a %q failure", err, mergetest.ReadCheck)
+	}
+	if !regexp.MustCompile(`^Check of (r\d's state after step \d+ \(.*\)|the result of .*): Total\(\) = \d+, but the counts add up to \d+\n  state = `).MatchString(lawErr.Detail) {
+		t.Errorf("Detail = %q, want it to name the state and what Check said", lawErr.Detail)
+	}
+	shrunk := regexp.MustCompile(`history: (.*\n)*?delivery seed`).FindString(lawErr.Report)
+	if !strings.HasPrefix(shrunk, "history: 1 steps\n") && !strings.HasPrefix(shrunk, "history: 2 steps\n") {
+		t.Errorf("shrunk history = %q, want one or two steps", shrunk)
+	}
+	m := toyModel(sound)
+	calls := 0
+	m.Check = func(s *toy) error { calls++; return checkTotal(s) }
+	if err := mergetest.Check(m); err != nil || calls < m.Cases {
+		t.Errorf("Check = %v after %d calls of Model.Check, want nil after %d or more", err, calls, m.Cases)
 	}
 }
 

@@ -20,6 +20,7 @@ import (
 type toy struct {
 	flaw   flaw
 	counts map[clock.ReplicaID]uint64
+	total  uint64 // the sum of counts, kept up to date for Total
 	label  string
 	at     clock.Stamp // the label's write; zero while the label is unset
 }
@@ -40,6 +41,8 @@ const (
 	panicsOnSeven       // Apply panics on INCRBY 7
 	aliasedDelta        // an increment's delta shares the counts map
 	keepsRef            // Merge into a state without counts adopts the argument's map
+	staleTotal          // Merge does not update the total Total reads
+	forgetfulIncr       // an increment also forgets the label, which its delta does not say
 )
 
 var errZero = errors.New("toy: increment by zero")
@@ -84,12 +87,16 @@ func applyToy(s *toy, at clock.Stamp, op toyOp) (*toy, error) {
 			s.counts = make(map[clock.ReplicaID]uint64)
 		}
 		s.counts[at.Replica] += op.Incr
+		s.total += op.Incr
+		if s.flaw == forgetfulIncr {
+			s.label, s.at = "", clock.Stamp{}
+		}
 		switch s.flaw {
 		case lossyDelta:
 		case aliasedDelta:
-			d.counts = s.counts
+			d.counts, d.total = s.counts, s.total
 		default:
-			d.counts = map[clock.ReplicaID]uint64{at.Replica: s.counts[at.Replica]}
+			d.counts, d.total = map[clock.ReplicaID]uint64{at.Replica: s.counts[at.Replica]}, s.counts[at.Replica]
 		}
 	}
 	return d, nil
@@ -98,7 +105,7 @@ func applyToy(s *toy, at clock.Stamp, op toyOp) (*toy, error) {
 func (s *toy) Merge(o *toy) bool {
 	changed := false
 	if s.flaw == keepsRef && s.counts == nil && len(o.counts) > 0 {
-		s.counts = o.counts
+		s.counts, s.total = o.counts, o.total
 		changed = true
 	}
 	for r, n := range o.counts {
@@ -112,6 +119,9 @@ func (s *toy) Merge(o *toy) bool {
 				s.counts = make(map[clock.ReplicaID]uint64)
 			}
 			s.counts[r] = next
+			if s.flaw != staleTotal {
+				s.total += next - cur
+			}
 			changed = true
 		}
 	}
@@ -136,6 +146,21 @@ func (s *toy) Clone() *toy {
 		out.counts = maps.Clone(s.counts)
 	}
 	return &out
+}
+
+// Total returns the sum of the counts.
+func (s *toy) Total() uint64 { return s.total }
+
+// checkTotal is the toy's Model.Check: Total reads the sum of the counts.
+func checkTotal(s *toy) error {
+	var sum uint64
+	for _, n := range s.counts {
+		sum += n
+	}
+	if s.Total() != sum {
+		return fmt.Errorf("Total() = %d, but the counts add up to %d", s.Total(), sum)
+	}
+	return nil
 }
 
 func (s *toy) Equal(o *toy) bool {
@@ -169,6 +194,7 @@ func (s *toy) UnmarshalBinary(data []byte) error {
 			out.counts = make(map[clock.ReplicaID]uint64, n)
 		}
 		out.counts[id], prev = v, id
+		out.total += v
 	}
 	label := r.String()
 	out.at = clock.Stamp{Time: clock.Timestamp(r.Uvarint()), Replica: clock.ReplicaID(r.Uvarint())}
@@ -189,6 +215,7 @@ func toyModel(f flaw) mergetest.Model[*toy, toyOp] {
 		New:   newToy(f),
 		Apply: applyToy,
 		Op:    genToyOp(),
+		Check: checkTotal,
 		Cases: 150,
 		Seed:  42,
 	}
