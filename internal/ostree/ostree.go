@@ -38,7 +38,7 @@ type Leaf[T any] struct {
 	items      [LeafCap]T
 }
 
-// Len returns the number of items in the leaf.
+// Len returns the number of items in the leaf. O(1).
 func (l *Leaf[T]) Len() int { return l.n }
 
 // Next returns the leaf after l, or nil if l is the last. O(1).
@@ -46,7 +46,7 @@ func (l *Leaf[T]) Next() *Leaf[T] { return l.next }
 
 // Items returns the leaf's items in order. The slice aliases the leaf: it
 // is valid until the tree next changes shape, and writes through it change
-// the items (keep their weights with Tree.SetWeight).
+// the items (keep their weights with Tree.SetWeight). O(1).
 func (l *Leaf[T]) Items() []T { return l.items[:l.n] }
 
 type inner[T any] struct {
@@ -78,7 +78,7 @@ type Tree[T any] struct {
 	gen        uint64
 }
 
-// New returns an empty tree.
+// New returns an empty tree. O(1).
 func New[T any]() *Tree[T] {
 	l := &Leaf[T]{}
 	return &Tree[T]{head: l, tail: l}
@@ -87,7 +87,8 @@ func New[T any]() *Tree[T] {
 // OnMove sets f to be called, after each change of shape, with the items
 // that changed leaves and the leaf now holding them (items aliases that
 // leaf), so that a caller indexing items by leaf can follow them. nil
-// removes it. Only items that changed leaves are reported.
+// removes it. Only items that changed leaves are reported. O(1); each
+// call of f costs what f does, on at most LeafCap items per change.
 func (t *Tree[T]) OnMove(f func(items []T, to *Leaf[T])) { t.moved = f }
 
 // Len returns the number of items. O(1).
@@ -153,18 +154,26 @@ func (t *Tree[T]) Prev(c Cursor[T]) (Cursor[T], bool) {
 // items ahead of it. Items of weight 0 hold no position. It panics if p is
 // out of range. O(log n).
 func (t *Tree[T]) FindWeight(p int) (Cursor[T], int) {
+	c, off, _ := t.FindWeightLeaf(p)
+	return c, off
+}
+
+// FindWeightLeaf is FindWeight that also returns the weight of the items
+// before the cursor's leaf. O(log n).
+func (t *Tree[T]) FindWeightLeaf(p int) (c Cursor[T], off, leafStart int) {
 	if p < 0 || p >= t.w {
 		panic("ostree: weighted position out of range")
 	}
 	var l *Leaf[T]
+	q := p
 	if t.root == nil {
 		l = t.head
 	} else {
 		nd := t.root
 		for {
 			i := 0
-			for p >= nd.weight[i] {
-				p -= nd.weight[i]
+			for q >= nd.weight[i] {
+				q -= nd.weight[i]
 				i++
 			}
 			if nd.leafs {
@@ -174,7 +183,8 @@ func (t *Tree[T]) FindWeight(p int) (Cursor[T], int) {
 			nd = nd.kids[i]
 		}
 	}
-	return FindInLeaf(l, p)
+	c, off = FindInLeaf(l, q)
+	return c, off, p - q
 }
 
 // FindInLeaf returns the cursor of the item of l holding weighted position

@@ -1,0 +1,182 @@
+package list_test
+
+import (
+	"math/rand/v2"
+	"strconv"
+	"testing"
+
+	"github.com/redcrdt/redcrdt/clock"
+	"github.com/redcrdt/redcrdt/list"
+)
+
+const benchSize = 100_000
+
+// filled returns a list of n elements pushed by ra in batches of 100, so
+// it holds n/100 runs rather than one.
+func filled(tb testing.TB, n int) *list.List {
+	l := list.New()
+	batch := make([]string, 100)
+	for i := 0; i < n; i += len(batch) {
+		for j := range batch {
+			batch[j] = strconv.Itoa(i + j)
+		}
+		if _, err := l.InsertAt(ra, l.Len()/2, batch...); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return l
+}
+
+func BenchmarkPushLeft(b *testing.B) {
+	l := list.New()
+	b.ReportAllocs()
+	for b.Loop() {
+		l.PushLeft(ra, "job")
+	}
+}
+
+func BenchmarkPushRight(b *testing.B) {
+	l := list.New()
+	b.ReportAllocs()
+	for b.Loop() {
+		l.PushRight(ra, "job")
+	}
+}
+
+// BenchmarkPopRight pops from a list of benchSize, pushing back to keep
+// its size: one LPUSH and one RPOP per op.
+func BenchmarkPopRight(b *testing.B) {
+	l := filled(b, benchSize)
+	b.ReportAllocs()
+	for b.Loop() {
+		l.PushLeft(ra, "job")
+		l.PopRight(ra)
+	}
+}
+
+func BenchmarkIndex(b *testing.B) {
+	l := filled(b, benchSize)
+	rng := rand.New(rand.NewPCG(1, 1))
+	b.ReportAllocs()
+	for b.Loop() {
+		l.Index(rng.IntN(benchSize))
+	}
+}
+
+// BenchmarkRange reads 100 elements at a random place (LRANGE i i+99).
+func BenchmarkRange(b *testing.B) {
+	l := filled(b, benchSize)
+	rng := rand.New(rand.NewPCG(1, 1))
+	b.ReportAllocs()
+	for b.Loop() {
+		i := rng.IntN(benchSize - 100)
+		l.Range(i, i+99)
+	}
+}
+
+// BenchmarkInsertRemoveRandom inserts and removes at random places.
+func BenchmarkInsertRemoveRandom(b *testing.B) {
+	l := filled(b, benchSize)
+	rng := rand.New(rand.NewPCG(1, 1))
+	b.ReportAllocs()
+	for b.Loop() {
+		l.InsertAt(ra, rng.IntN(l.Len()+1), "x")
+		l.RemoveAt(ra, rng.IntN(l.Len()))
+	}
+}
+
+func BenchmarkSet(b *testing.B) {
+	l := filled(b, benchSize)
+	rng := rand.New(rand.NewPCG(1, 1))
+	at := clock.Stamp{Replica: ra}
+	b.ReportAllocs()
+	for b.Loop() {
+		at.Time++
+		l.Set(at, rng.IntN(benchSize), "v")
+	}
+}
+
+// BenchmarkMerge merges into a replica of benchSize elements: another
+// replica's one-push deltas (delta), or its whole state after a push
+// (full).
+func BenchmarkMerge(b *testing.B) {
+	b.Run("delta", func(b *testing.B) {
+		src := filled(b, benchSize)
+		dst := src.Clone()
+		deltas := make([]*list.List, 10_000)
+		for i := range deltas {
+			deltas[i], _ = src.InsertAt(rb, (i*7919)%src.Len(), "x")
+		}
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			if i == len(deltas) {
+				b.StopTimer()
+				dst = src.Clone()
+				i = 0
+				b.StartTimer()
+			}
+			dst.Merge(deltas[i])
+			i++
+		}
+	})
+	b.Run("full", func(b *testing.B) {
+		src := filled(b, benchSize)
+		base := src.Clone()
+		src.PushLeft(rb, "x")
+		b.ReportAllocs()
+		for b.Loop() {
+			b.StopTimer()
+			dst := base.Clone()
+			b.StartTimer()
+			dst.Merge(src)
+		}
+	})
+}
+
+func BenchmarkClone(b *testing.B) {
+	l := filled(b, benchSize)
+	b.ReportAllocs()
+	for b.Loop() {
+		l.Clone()
+	}
+}
+
+func BenchmarkEncode(b *testing.B) {
+	l := filled(b, benchSize)
+	buf, _ := l.AppendBinary(nil)
+	b.SetBytes(int64(len(buf)))
+	b.ReportAllocs()
+	for b.Loop() {
+		buf, _ = l.AppendBinary(buf[:0])
+	}
+}
+
+func BenchmarkDecode(b *testing.B) {
+	buf, _ := filled(b, benchSize).AppendBinary(nil)
+	b.SetBytes(int64(len(buf)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := list.New().UnmarshalBinary(buf); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkCompact compacts a list of benchSize elements half of which
+// were popped.
+func BenchmarkCompact(b *testing.B) {
+	l := filled(b, benchSize)
+	for range benchSize / 2 {
+		l.PopRight(ra)
+	}
+	ctx := l.Context()
+	stable := ctx.Vector()
+	b.ReportAllocs()
+	for b.Loop() {
+		b.StopTimer()
+		c := l.Clone()
+		b.StartTimer()
+		c.Compact(stable)
+	}
+}

@@ -1,0 +1,367 @@
+package list
+
+import "github.com/redcrdt/redcrdt/internal/ostree"
+
+type cursor = ostree.Cursor[run]
+
+// findVisible returns the live run holding visible element p (0 ≤ p <
+// Len) and p's flat offset in it. Consecutive edits in one run find it
+// from the cache in O(1), in one leaf in O(LeafCap); others cost
+// O(log n).
+func (s *store) findVisible(p int) (cursor, int) {
+	if s.cacheLeaf != nil && s.cacheGen == s.tree.Gen() {
+		if s.cacheSlot >= 0 {
+			c := cursor{Leaf: s.cacheLeaf, Slot: s.cacheSlot}
+			if q := p - s.cacheItem; q >= 0 && q < s.tree.ItemWeight(c) {
+				return c, q
+			}
+		}
+		if q := p - s.cacheStart; q >= 0 && q < s.tree.LeafWeight(s.cacheLeaf) {
+			c, f := ostree.FindInLeaf(s.cacheLeaf, q)
+			s.cacheSlot, s.cacheItem = c.Slot, p-f
+			return c, f
+		}
+	}
+	c, f, before := s.tree.FindWeightLeaf(p)
+	s.cacheLeaf, s.cacheStart, s.cacheGen = c.Leaf, before, s.tree.Gen()
+	s.cacheSlot, s.cacheItem = c.Slot, p-f
+	return c, f
+}
+
+// touch notes a change of weight in leaf l: unless it is the cached leaf
+// (whose start does not move), the cache is dropped; the cached run's
+// start may move.
+func (s *store) touch(l *ostree.Leaf[run]) {
+	if l != s.cacheLeaf {
+		s.cacheLeaf = nil
+	}
+	s.cacheSlot = -1
+}
+
+// setWeight sets the weight of the run at c; the cached run may change
+// its own weight without losing its place.
+func (s *store) setWeight(c cursor, w int) {
+	if s.tree.ItemWeight(c) != w {
+		s.tree.SetWeight(c, w)
+		if c.Leaf != s.cacheLeaf || c.Slot != s.cacheSlot {
+			s.touch(c.Leaf)
+		}
+	}
+}
+
+func (s *store) insertItem(c cursor, x run) cursor {
+	nc := s.tree.Insert(c, x, x.weight())
+	s.touch(nc.Leaf)
+	return nc
+}
+
+// flatNext returns the position after flat offset f of the item at c.
+func (s *store) flatNext(c cursor, f int) (cursor, int) {
+	if f+1 < int(s.tree.At(c).n) && !s.tree.At(c).block() {
+		return c, f + 1
+	}
+	return s.tree.Next(c), 0
+}
+
+// dotAtPos returns the dot of the element at (c, f), or 0 at the end.
+func (s *store) dotAtPos(c cursor, f int) pdot {
+	if s.tree.IsEnd(c) {
+		return 0
+	}
+	x := s.tree.At(c)
+	if x.block() {
+		return x.id
+	}
+	return x.flatDot(f)
+}
+
+// extend is the fast path of typing: if the new forward run (rep,
+// first…first+n-1) with origins left and right continues the live run
+// that ends with left (the last found by findVisible), it grows that run
+// in place and returns true. The caller then stores the values in the
+// next slots.
+func (s *store) extend(left, right pdot, rep uint16, first uint64, n int) bool {
+	if s.cacheLeaf == nil || s.cacheSlot < 0 || s.cacheGen != s.tree.Gen() {
+		return false
+	}
+	c := cursor{Leaf: s.cacheLeaf, Slot: s.cacheSlot}
+	x := s.tree.At(c)
+	if x.kind&(kindBack|kindBlock) != 0 && x.n > 1 || x.rm != 0 || x.id.rep() != rep ||
+		x.id.seq()+uint64(x.n) != first || x.r != right || x.id.add(int(x.n)-1) != left ||
+		!s.vals[rep].canExtend(x.val+x.n-1) {
+		return false
+	}
+	x.kind &^= kindBack
+	x.n += uint32(n)
+	s.tree.SetWeight(c, int(x.n))
+	if s.indexed {
+		for k := range n {
+			s.setSeqLeaf(rep, first+uint64(k), c.Leaf)
+		}
+	}
+	return true
+}
+
+// insertBefore inserts the run x of new elements before flat offset f of
+// the item at c (at the end if c is End), joining it with a neighbour
+// when they form one run, and indexes its elements. Cursors are invalid
+// afterwards.
+func (s *store) insertBefore(c cursor, f int, x run) {
+	if f > 0 {
+		a, b := s.tree.At(c).splitFlat(f)
+		*s.tree.At(c) = a
+		s.setWeight(c, a.weight())
+		bc := s.insertItem(s.tree.Next(c), b)
+		if bc.Leaf != c.Leaf {
+			s.setLeaf(&b, bc.Leaf)
+		}
+		c = bc
+	}
+	if pc, ok := s.tree.Prev(c); ok {
+		if j, ok := join(s.tree.At(pc), &x); ok {
+			*s.tree.At(pc) = j
+			s.setWeight(pc, j.weight())
+			s.setLeaf(&x, pc.Leaf)
+			return
+		}
+	}
+	if !s.tree.IsEnd(c) {
+		if j, ok := join(&x, s.tree.At(c)); ok {
+			*s.tree.At(c) = j
+			s.setWeight(c, j.weight())
+			s.setLeaf(&x, c.Leaf)
+			return
+		}
+	}
+	nc := s.insertItem(c, x)
+	s.setLeaf(&x, nc.Leaf)
+}
+
+// replace puts parts (the same elements as the item at c, re-cut, in list
+// order) in place of that item, joining the first part with the item
+// before and the last with the item after when they form one run. Cursors
+// are invalid afterwards.
+func (s *store) replace(c cursor, parts []run) {
+	first, last := 0, len(parts)
+	pc, hasPrev := s.tree.Prev(c)
+	if hasPrev {
+		if j, ok := join(s.tree.At(pc), &parts[0]); ok {
+			*s.tree.At(pc) = j
+			s.setWeight(pc, j.weight())
+			if pc.Leaf != c.Leaf {
+				s.setLeaf(&parts[0], pc.Leaf)
+			}
+			first = 1
+		}
+	}
+	nc := s.tree.Next(c)
+	if last > first && !s.tree.IsEnd(nc) {
+		if j, ok := join(&parts[last-1], s.tree.At(nc)); ok {
+			*s.tree.At(nc) = j
+			s.setWeight(nc, j.weight())
+			if nc.Leaf != c.Leaf {
+				s.setLeaf(&parts[last-1], nc.Leaf)
+			}
+			last--
+		}
+	}
+	rest := parts[first:last]
+	if len(rest) > 0 {
+		*s.tree.At(c) = rest[0]
+		s.setWeight(c, rest[0].weight())
+		cur := c
+		for i := 1; i < len(rest); i++ {
+			cur = s.insertItem(s.tree.Next(cur), rest[i])
+			if cur.Leaf != c.Leaf {
+				s.setLeaf(&rest[i], cur.Leaf)
+			}
+		}
+		return
+	}
+	// Every part joined a neighbour: drop the item, and join the
+	// neighbours if they now form one run.
+	idx, _ := s.tree.Position(c)
+	if hasPrev && !s.tree.IsEnd(nc) {
+		if j, ok := join(s.tree.At(pc), s.tree.At(nc)); ok {
+			*s.tree.At(pc) = j
+			s.setWeight(pc, j.weight())
+			if pc.Leaf != nc.Leaf {
+				s.setLeaf(s.tree.At(nc), pc.Leaf)
+			}
+			s.deleteItem(c)
+			s.deleteItem(s.tree.AtIndex(idx))
+			return
+		}
+	}
+	s.deleteItem(c)
+}
+
+func (s *store) deleteItem(c cursor) {
+	s.tree.Delete(c)
+	s.cacheLeaf, s.cacheSlot = nil, -1
+}
+
+// tombstoneOne is the fast path of tombstone for one element at an end of
+// a live run of two or more whose neighbour there is a tombstone run it
+// continues (a backspace, a forward delete, a pop): the element moves from
+// one run to the other in place. It reports whether it applied.
+func (s *store) tombstoneOne(c cursor, f int, rm pdot, gone func(pdot, string)) (run, bool) {
+	x := s.tree.At(c)
+	n := int(x.n)
+	if n < 2 || x.rm != 0 || x.kind&kindBlock != 0 || (f != 0 && f != n-1) {
+		return run{}, false
+	}
+	var tc cursor
+	if f == n-1 {
+		tc = s.tree.Next(c)
+		if s.tree.IsEnd(tc) {
+			return run{}, false
+		}
+	} else {
+		var ok bool
+		if tc, ok = s.tree.Prev(c); !ok {
+			return run{}, false
+		}
+	}
+	t := s.tree.At(tc)
+	if t.rm == 0 || t.kind&kindBlock != 0 || t.id.rep() != x.id.rep() || t.rm.rep() != rm.rep() {
+		return run{}, false
+	}
+	back := x.kind&kindBack != 0
+	lo := back == (f == n-1) // e is x's lowest seq
+	var e pdot
+	var step int64
+	if lo {
+		// t holds the seqs below e; e becomes its highest.
+		e = x.id
+		if t.id.add(int(t.n)) != e {
+			return run{}, false
+		}
+		if back {
+			// t comes after x: e's right origin is t's highest.
+			if x.r != t.id.add(int(t.n)-1) || x.l != t.l || (t.n > 1 && t.kind&kindBack == 0) {
+				return run{}, false
+			}
+		} else if x.l != t.id.add(int(t.n)-1) || x.r != t.r || t.kind&kindBack != 0 {
+			// t comes before x and e's left origin is t's highest.
+			return run{}, false
+		}
+		step = int64(rm.seq()) - int64(t.rmAt(int(t.n)-1).seq())
+	} else {
+		// t holds the seqs above e; e becomes its lowest.
+		e = x.id.add(n - 1)
+		if t.id != e.add(1) {
+			return run{}, false
+		}
+		if back {
+			// t comes before x: t's lowest has e as right origin.
+			if t.r != e || t.l != x.l || (t.n > 1 && t.kind&kindBack == 0) {
+				return run{}, false
+			}
+		} else if t.l != e || t.r != x.r || t.kind&kindBack != 0 {
+			// t comes after x: t's lowest has e as left origin.
+			return run{}, false
+		}
+		step = int64(t.rm.seq()) - int64(rm.seq())
+	}
+	if step < -1 || step > 1 || (t.n > 1 && int(step) != t.step()) {
+		return run{}, false
+	}
+	k := 0
+	if !lo {
+		k = n - 1
+	}
+	slot := x.val + uint32(k)
+	removed := run{id: e, n: 1, val: slot}
+	removed.l, removed.r = x.origins(k)
+	if gone != nil {
+		gone(e, s.vals[e.rep()].get(slot))
+	}
+	s.vals[e.rep()].clear(slot)
+	if len(s.lww) > 0 {
+		delete(s.lww, e)
+	}
+	if lo {
+		if back {
+			t.kind |= kindBack
+		}
+		*x = x.slice(1, n)
+	} else {
+		t.id, t.rm = e, rm
+		if back {
+			t.r = removed.r
+			t.kind |= kindBack
+		} else {
+			t.l = removed.l
+		}
+		x.n--
+	}
+	t.n++
+	t.kind = t.kind&^(kindRmUp|kindRmDown) | stepKind(int(step))
+	if x.n == 1 {
+		x.kind &^= kindBack
+	}
+	s.setWeight(c, int(x.n))
+	if tc.Leaf != c.Leaf && s.indexed {
+		s.setSeqLeaf(e.rep(), e.seq(), tc.Leaf)
+	}
+	s.tombs++
+	return removed, true
+}
+
+// tombstone removes the elements at flat offsets [f0, f1) of the live run
+// at c: the one with the lowest seq gets removal dot rm, each next one the
+// dot step further (a local operation removes with one dot, step 0). It
+// calls gone for each removed element with its dot and value, in list
+// order, before the value is dropped, and returns the removed elements as
+// they were. Cursors are invalid afterwards.
+func (s *store) tombstone(c cursor, f0, f1 int, rm pdot, step int, gone func(pdot, string)) run {
+	if f1-f0 == 1 {
+		if r, ok := s.tombstoneOne(c, f0, rm, gone); ok {
+			return r
+		}
+	}
+	x := *s.tree.At(c)
+	var parts [3]run
+	np := 0
+	mid := x
+	if f0 > 0 {
+		a, b := mid.splitFlat(f0)
+		parts[np] = a
+		np++
+		mid = b
+	}
+	var tail run
+	hasTail := false
+	if m := f1 - f0; m < int(mid.n) {
+		a, b := mid.splitFlat(m)
+		mid, tail, hasTail = a, b, true
+	}
+	for f := 0; f < int(mid.n); f++ {
+		k := mid.k(f)
+		d := mid.dotAt(k)
+		slot := mid.val + uint32(k)
+		if gone != nil {
+			gone(d, s.vals[d.rep()].get(slot))
+		}
+		s.vals[d.rep()].clear(slot)
+		if len(s.lww) > 0 {
+			delete(s.lww, d)
+		}
+	}
+	removed := mid
+	mid.rm = rm
+	mid.kind &^= kindRmUp | kindRmDown
+	if mid.n > 1 {
+		mid.kind |= stepKind(step)
+	}
+	parts[np] = mid
+	np++
+	if hasTail {
+		parts[np] = tail
+		np++
+	}
+	s.tombs += int(mid.n)
+	s.replace(c, parts[:np])
+	return removed
+}

@@ -1,0 +1,573 @@
+package list
+
+import (
+	"bytes"
+	"slices"
+
+	"github.com/redcrdt/redcrdt/clock"
+)
+
+// Merge joins o into l and reports whether l changed. o is not modified
+// (its lazily kept dots may be folded into its context) and l keeps no
+// reference into it.
+//
+// Merging a delta or a full state is one operation: every element o holds
+// that l lacks is integrated at its place (see the package documentation),
+// every removal and LSET applied. An insert whose origin l lacks yet, and a
+// removal or LSET of an element l lacks yet, is held and integrated when
+// that element arrives. A delta merged into a delta stays a delta; merged
+// with a full state, l becomes one.
+//
+// O(m log n) for m runs and removals in o when nothing is held; a full
+// state o costs O(size of o).
+func (l *List) Merge(o *List) bool {
+	if o == l {
+		return false
+	}
+	l.clearHot()
+	o.flush()
+	if l.delta && o.delta {
+		return l.mergeDelta(o)
+	}
+	changed := false
+	if l.delta {
+		l.store()
+		changed = true
+	}
+	if l.st == nil {
+		if o.isEmptyState() {
+			return l.context().Merge(&o.ctx) || changed
+		}
+		if !o.delta && l.isEmptyState() && l.context().IsEmpty() {
+			// An empty list takes a copy of a full state: exact even
+			// for compacted blocks, which cannot be re-integrated.
+			rec := l.rec
+			*l = *o.Clone()
+			l.rec = rec
+			return true
+		}
+		l.st = newStore()
+	}
+	return l.mergeInto(o) || changed
+}
+
+// isEmptyState reports whether l holds no element and no held record.
+func (l *List) isEmptyState() bool {
+	return (l.st == nil || l.st.tree.Len() == 0) && l.recs.isEmpty()
+}
+
+// mergeDelta joins the delta o into the delta l: the records of o that l
+// lacks, by their dots.
+func (l *List) mergeDelta(o *List) bool {
+	ctx := l.context()
+	for i := range o.recs.ins {
+		clipIns(&o.recs.ins[i], ctx.Contains, func(x insRec) {
+			x.vals = slices.Clone(x.vals)
+			l.recs.ins = append(l.recs.ins, x)
+		}, func(x remRec) {
+			clipRem(&x, ctx.Contains, func(x remRec) { l.recs.rem = append(l.recs.rem, x) })
+		})
+	}
+	for _, x := range o.recs.rem {
+		clipRem(&x, ctx.Contains, func(x remRec) { l.recs.rem = append(l.recs.rem, x) })
+	}
+	for _, x := range o.recs.set {
+		if x.dot.Seq == 0 || !ctx.Contains(x.dot) {
+			l.recs.set = append(l.recs.set, x)
+		}
+	}
+	return ctx.Merge(&o.ctx)
+}
+
+// clipIns splits x into the inserts of elements known does not hold
+// (passed to keep) and, for elements it holds that x removes, removals
+// (passed to rem).
+func clipIns(x *insRec, known func(clock.Dot) bool, keep func(insRec), rem func(remRec)) {
+	k := 0
+	for k < x.n {
+		in := known(x.dotAt(k))
+		j := k + 1
+		for j < x.n && known(x.dotAt(j)) == in {
+			j++
+		}
+		part := x.slice(k, j)
+		if !in {
+			keep(part)
+		} else if part.rm.Seq != 0 {
+			rem(remRec{target: part.id, n: part.n, rm: part.rm, step: part.step})
+		}
+		k = j
+	}
+}
+
+// clipRem passes to keep the parts of x whose removal dots known does not
+// hold.
+func clipRem(x *remRec, known func(clock.Dot) bool, keep func(remRec)) {
+	k := 0
+	for k < x.n {
+		in := known(x.rmAt(k))
+		j := k + 1
+		for j < x.n && known(x.rmAt(j)) == in {
+			j++
+		}
+		if !in {
+			keep(x.slice(k, j))
+		}
+		k = j
+	}
+}
+
+// incoming is what a merge integrates: o's content as records, plus the
+// records l held back before.
+type incoming struct {
+	ins    []inRec
+	rem    []remRec
+	set    []setRec
+	blocks []blockRec
+}
+
+type inRec struct {
+	insRec
+	outside bool // held before (by l or o): its dots are in no context
+	state   uint8
+}
+
+// hold returns x as a held record, with its own copy of the values.
+func (x *inRec) hold() insRec {
+	r := x.insRec
+	r.vals = slices.Clone(r.vals)
+	return r
+}
+
+// reset empties in for the next merge, keeping its buffers but no
+// reference into what they held.
+func (in *incoming) reset() {
+	clear(in.ins)
+	clear(in.set)
+	clear(in.blocks)
+	in.ins, in.rem, in.set, in.blocks = in.ins[:0], in.rem[:0], in.set[:0], in.blocks[:0]
+}
+
+const (
+	recPending = iota
+	recVisiting
+	recDone
+	recHeld
+)
+
+// gather fills in with o's content that l's context lacks.
+func (l *List) gather(in *incoming, o *List) {
+	ctx := &l.ctx
+	addIns := func(x insRec) { in.ins = append(in.ins, inRec{insRec: x}) }
+	addRem := func(x remRec) {
+		clipRem(&x, ctx.Contains, func(x remRec) { in.rem = append(in.rem, x) })
+	}
+	for i := range o.recs.ins {
+		clipIns(&o.recs.ins[i], ctx.Contains, func(x insRec) {
+			// x.vals still aliases o: integration copies the values,
+			// and holding a record clones them.
+			in.ins = append(in.ins, inRec{insRec: x, outside: !o.delta})
+		}, addRem)
+	}
+	for _, x := range o.recs.rem {
+		addRem(x)
+	}
+	for _, x := range o.recs.set {
+		if x.dot.Seq == 0 || !ctx.Contains(x.dot) {
+			in.set = append(in.set, x)
+		}
+	}
+	if o.st == nil {
+		return
+	}
+	os := o.st
+	var prev pdot // the element before the current item in o
+	for c := os.tree.Begin(); !os.tree.IsEnd(c); c = os.tree.Next(c) {
+		x := os.tree.At(c)
+		if x.block() {
+			in.blocks = append(in.blocks, blockRec{first: os.unpack(x.id), after: os.unpack(prev), n: int(x.n), spans: os.blockSpans(x.id)})
+			prev = x.id
+			continue
+		}
+		prev = x.flatDot(int(x.n) - 1)
+		if len(os.lww) > 0 && x.live() {
+			for k := range int(x.n) {
+				if at, ok := os.lww[x.dotAt(k)]; ok {
+					in.set = append(in.set, setRec{target: os.unpack(x.dotAt(k)), at: at, value: os.value(x, k)})
+				}
+			}
+		}
+		r := insRec{id: os.unpack(x.id), n: int(x.n), back: x.back() && x.n > 1, l: os.unpack(x.l), r: os.unpack(x.r), rm: os.unpack(x.rm), step: x.step()}
+		if x.n == 1 {
+			r.step = 0
+		}
+		clipIns(&r, ctx.Contains, func(p insRec) {
+			if x.live() {
+				k0 := int(p.id.Seq - r.id.Seq)
+				p.vals = make([]string, p.n)
+				for k := range p.n {
+					p.vals[k] = os.value(x, k0+k)
+				}
+			}
+			addIns(p)
+		}, addRem)
+	}
+}
+
+// mergeInto joins o into the full state l.
+func (l *List) mergeInto(o *List) bool {
+	s := l.st
+	s.buildIndex()
+	s.cacheLeaf = nil
+	ctx := l.context()
+	heldBefore := encodeHeld(&l.recs)
+
+	in := &s.scratch
+	defer in.reset()
+	for _, x := range l.recs.ins {
+		in.ins = append(in.ins, inRec{insRec: x, outside: true})
+	}
+	in.rem = append(in.rem, l.recs.rem...)
+	in.set = append(in.set, l.recs.set...)
+	l.recs = records{}
+	l.gather(in, o)
+
+	held := &l.recs
+	l.integrateAll(in, held)
+	for _, b := range in.blocks {
+		l.mergeBlock(b)
+	}
+	for i := range in.rem {
+		l.applyRem(&in.rem[i], held)
+	}
+	for _, x := range in.set {
+		l.applySet(x, held)
+	}
+
+	// The context gains o's dots and the element dots of formerly held
+	// inserts now integrated, but no element dot still held.
+	changed := false
+	for i := range in.ins {
+		if x := &in.ins[i]; x.outside && x.state == recDone {
+			for k := range x.n {
+				if ctx.Add(x.dotAt(k)) {
+					changed = true
+				}
+			}
+		}
+	}
+	if l.heldIn(&o.ctx) {
+		changed = mergeCtxExcept(ctx, &o.ctx, l.isHeld) || changed
+	} else if ctx.Merge(&o.ctx) {
+		changed = true
+	}
+	return changed || !bytes.Equal(heldBefore, encodeHeld(&l.recs))
+}
+
+// isHeld reports whether the element d is in a held insert.
+func (l *List) isHeld(d clock.Dot) bool {
+	for i := range l.recs.ins {
+		x := &l.recs.ins[i]
+		if x.id.Replica == d.Replica && d.Seq >= x.id.Seq && d.Seq < x.id.Seq+uint64(x.n) {
+			return true
+		}
+	}
+	return false
+}
+
+// heldIn reports whether ctx holds an element dot of a held insert.
+func (l *List) heldIn(ctx *clock.CausalContext) bool {
+	for i := range l.recs.ins {
+		x := &l.recs.ins[i]
+		for k := range x.n {
+			if ctx.Contains(x.dotAt(k)) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// mergeCtxExcept adds to dst every dot of src for which skip is false and
+// reports whether dst changed. O(dots of src that dst lacks).
+func mergeCtxExcept(dst, src *clock.CausalContext, skip func(clock.Dot) bool) bool {
+	changed := false
+	have := dst.Vector()
+	sv := src.Vector()
+	for _, r := range sv.Replicas() {
+		for seq := have.Get(r) + 1; seq <= sv.Get(r); seq++ {
+			if d := (clock.Dot{Replica: r, Seq: seq}); !skip(d) && dst.Add(d) {
+				changed = true
+			}
+		}
+	}
+	for d := range src.Dots {
+		if !skip(d) && dst.Add(d) {
+			changed = true
+		}
+	}
+	return changed
+}
+
+// encodeHeld returns the canonical encoding of held records, nil if none.
+func encodeHeld(r *records) []byte {
+	if r.isEmpty() {
+		return nil
+	}
+	n := r.normalize()
+	return appendRecords(nil, &n)
+}
+
+// integrateAll integrates the inserts of in, each after the inserts its
+// origins belong to, and holds those whose origins are missing.
+func (l *List) integrateAll(in *incoming, held *records) {
+	if len(in.ins) == 0 {
+		return
+	}
+	recs := in.ins
+	slices.SortStableFunc(recs, func(a, b inRec) int { return a.id.Compare(b.id) })
+	// Drop elements given twice (held before and received again, say),
+	// keeping their removal dots.
+	w := 0
+	for i := range recs {
+		x := recs[i]
+		if w > 0 {
+			p := &recs[w-1]
+			if p.id.Replica == x.id.Replica && x.id.Seq < p.id.Seq+uint64(p.n) {
+				over := int(p.id.Seq + uint64(p.n) - x.id.Seq)
+				if x.rm.Seq != 0 {
+					dup := x.slice(0, min(over, x.n))
+					in.rem = append(in.rem, remRec{target: dup.id, n: dup.n, rm: dup.rm, step: dup.step})
+				}
+				if over >= x.n {
+					continue
+				}
+				x.insRec = x.slice(over, x.n)
+			}
+		}
+		recs[w] = x
+		w++
+	}
+	recs = recs[:w]
+	find := func(d clock.Dot) int {
+		i, _ := slices.BinarySearchFunc(recs, d, func(x inRec, d clock.Dot) int {
+			if x.id.Replica != d.Replica {
+				return cmpReplica(x.id.Replica, d.Replica)
+			}
+			switch {
+			case x.id.Seq+uint64(x.n) <= d.Seq:
+				return -1
+			case x.id.Seq > d.Seq:
+				return 1
+			}
+			return 0
+		})
+		if i < len(recs) && recs[i].id.Replica == d.Replica && d.Seq >= recs[i].id.Seq && d.Seq < recs[i].id.Seq+uint64(recs[i].n) {
+			return i
+		}
+		return -1
+	}
+	var stack []int
+	for i := range recs {
+		if recs[i].state != recPending {
+			continue
+		}
+		stack = append(stack[:0], i)
+		recs[i].state = recVisiting
+		for len(stack) > 0 {
+			t := stack[len(stack)-1]
+			missing, ok := l.missingOrigin(&recs[t].insRec)
+			if !ok {
+				if l.integrateRec(&recs[t].insRec) {
+					recs[t].state = recDone
+				} else {
+					recs[t].state = recHeld
+					held.ins = append(held.ins, recs[t].hold())
+				}
+				stack = stack[:len(stack)-1]
+				continue
+			}
+			if j := find(missing); j >= 0 && recs[j].state == recPending {
+				recs[j].state = recVisiting
+				stack = append(stack, j)
+				continue
+			}
+			recs[t].state = recHeld
+			held.ins = append(held.ins, recs[t].hold())
+			stack = stack[:len(stack)-1]
+		}
+	}
+}
+
+func cmpReplica(a, b clock.ReplicaID) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// missingOrigin returns an origin of x that is not integrated, if any.
+func (l *List) missingOrigin(x *insRec) (clock.Dot, bool) {
+	for _, d := range [2]clock.Dot{x.l, x.r} {
+		if d.Seq == 0 {
+			continue
+		}
+		pd, ok := l.st.lookupDot(d)
+		if !ok || !l.st.has(pd) {
+			return d, true
+		}
+	}
+	return clock.Dot{}, false
+}
+
+// integrateRec integrates the insert x, whose origins are integrated; it
+// returns false if the list cannot hold it (ErrFull).
+func (l *List) integrateRec(x *insRec) bool {
+	s := l.st
+	id, ok1 := s.pack(x.id)
+	if !ok1 || x.id.Seq+uint64(x.n)-1 > maxSeq {
+		return false
+	}
+	left, _ := s.lookupDot(x.l)
+	right, _ := s.lookupDot(x.r)
+	y := run{id: id, l: left, r: right, n: uint32(x.n)}
+	if x.back && x.n > 1 {
+		y.kind = kindBack
+	}
+	if x.rm.Seq != 0 {
+		rm, ok := s.pack(x.rm)
+		end := int64(x.rm.Seq) + int64((x.n-1)*x.step)
+		if !ok || end < 1 || end > maxSeq {
+			return false
+		}
+		y.rm = rm
+		if x.n > 1 {
+			y.kind |= stepKind(x.step)
+		}
+		s.tombs += x.n
+	} else {
+		vs := &s.vals[id.rep()]
+		y.val = vs.alloc(x.n)
+		for k, v := range x.vals {
+			vs.set(y.val+uint32(k), v)
+		}
+	}
+	c, f := s.place(&y)
+	s.insertBefore(c, f, y)
+	return true
+}
+
+// applyRem applies the removal x to the integrated elements it targets and
+// holds the rest.
+func (l *List) applyRem(x *remRec, held *records) {
+	s := l.st
+	k := 0
+	for k < x.n {
+		d := shift(x.target, k)
+		pd, ok := s.lookupDot(d)
+		var lc loc
+		if ok {
+			lc, ok = s.find(pd)
+		}
+		if !ok {
+			held.addRem(x.slice(k, k+1))
+			k++
+			continue
+		}
+		it := s.tree.At(lc.c)
+		if it.block() {
+			k++
+			continue
+		}
+		ki := it.k(lc.off)
+		m := min(int(it.n)-ki, x.n-k)
+		if it.live() {
+			rm, ok := s.pack(x.rmAt(k))
+			if !ok {
+				held.addRem(x.slice(k, k+m))
+				k += m
+				continue
+			}
+			f0, f1 := ki, ki+m
+			if it.back() {
+				f0, f1 = int(it.n)-ki-m, int(it.n)-ki
+			}
+			s.tombstone(lc.c, f0, f1, rm, x.step, nil)
+			k += m
+			continue
+		}
+		// Already removed: keep the smaller removal dot of each.
+		lowered := false
+		for j := range m {
+			cur := s.unpack(it.rmAt(ki + j))
+			if nd := x.rmAt(k + j); nd.Compare(cur) < 0 {
+				l.lowerRm(pd.add(j), nd)
+				k += j + 1
+				lowered = true
+				break
+			}
+		}
+		if !lowered {
+			k += m
+		}
+	}
+}
+
+// lowerRm gives the removed element e the smaller removal dot rm.
+func (l *List) lowerRm(e pdot, rm clock.Dot) {
+	s := l.st
+	lc, ok := s.find(e)
+	if !ok {
+		return
+	}
+	prm, ok := s.pack(rm)
+	if !ok {
+		return
+	}
+	x := *s.tree.At(lc.c)
+	k := x.k(lc.off)
+	var parts []run
+	if k > 0 {
+		parts = append(parts, x.slice(0, k))
+	}
+	one := x.slice(k, k+1)
+	one.rm = prm
+	one.kind &^= kindRmUp | kindRmDown | kindBack
+	parts = append(parts, one)
+	if k+1 < int(x.n) {
+		parts = append(parts, x.slice(k+1, int(x.n)))
+	}
+	if x.back() {
+		slices.Reverse(parts)
+	}
+	s.replace(lc.c, parts)
+}
+
+// applySet applies the LSET x if its element is integrated and live,
+// drops it if the element was removed, and holds it otherwise.
+func (l *List) applySet(x setRec, held *records) {
+	s := l.st
+	pd, ok := s.lookupDot(x.target)
+	var lc loc
+	if ok {
+		lc, ok = s.find(pd)
+	}
+	if !ok {
+		held.set = append(held.set, x)
+		return
+	}
+	it := s.tree.At(lc.c)
+	if !it.live() {
+		return
+	}
+	if x.at.Compare(s.lww[pd]) > 0 {
+		s.vals[pd.rep()].overwrite(it.val+uint32(it.k(lc.off)), x.value)
+		if s.lww == nil {
+			s.lww = make(map[pdot]clock.Stamp)
+		}
+		s.lww[pd] = x.at
+	}
+}

@@ -1,0 +1,442 @@
+package list
+
+import "github.com/redcrdt/redcrdt/clock"
+
+// store returns the list's store, making the list a full state first if it
+// is a delta.
+func (l *List) store() *store {
+	if l.delta {
+		d := *l
+		*l = List{rec: d.rec}
+		d.rec = nil
+		l.Merge(&d)
+	}
+	if l.st == nil {
+		l.st = newStore()
+	}
+	return l.st
+}
+
+// full makes a delta a full state before a mutator reads its length: a
+// mutator applies to the elements the delta's operations make.
+func (l *List) full() {
+	if l.delta {
+		l.store()
+	}
+}
+
+// out returns the delta a mutator records its change in.
+func (l *List) out() *List {
+	if l.rec != nil {
+		return l.rec
+	}
+	return newDelta()
+}
+
+// PushLeft inserts values at the head, one after the other, so the last
+// ends up first (LPUSH), and returns the delta and the new length. The
+// values are one run: another replica's concurrent pushes never land
+// between them. O(log n + k) for k values.
+func (l *List) PushLeft(at clock.ReplicaID, values ...string) (delta *List, n int, err error) {
+	l.full()
+	delta, err = l.insertLocal(at, 0, values, true)
+	return delta, l.Len(), err
+}
+
+// PushRight appends values at the tail in order (RPUSH) and returns the
+// delta and the new length. O(log n + k) for k values.
+func (l *List) PushRight(at clock.ReplicaID, values ...string) (delta *List, n int, err error) {
+	l.full()
+	delta, err = l.insertLocal(at, l.Len(), values, false)
+	return delta, l.Len(), err
+}
+
+// InsertAt inserts values, in order, before the element at index (0 ≤
+// index ≤ Len; Len appends), and returns the delta. It returns
+// ErrOutOfRange for another index. O(log n + k) for k values.
+func (l *List) InsertAt(at clock.ReplicaID, index int, values ...string) (*List, error) {
+	l.full()
+	if l.st != nil && l.st.hot.valid && l.rec != nil && l.st.hot.rec == l.rec && index == l.st.hot.pos && at == l.st.hot.rep && len(values) > 0 {
+		if d, ok := l.typeOn(values); ok {
+			return d, nil
+		}
+	}
+	if index < 0 || index > l.Len() {
+		return nil, ErrOutOfRange
+	}
+	return l.insertLocal(at, index, values, false)
+}
+
+// typeOn is InsertAt's fast path (see hotRun): it appends values to the
+// hot run and to the recorder's last insert.
+func (l *List) typeOn(values []string) (*List, bool) {
+	h := &l.st.hot
+	s := l.st
+	d := h.rec
+	if s.tree.Gen() != h.gen || len(d.recs.ins) != h.recN {
+		return nil, false
+	}
+	n := len(values)
+	x := s.tree.At(h.c)
+	// The next dot must continue the run (it does unless the invariants
+	// of hotRun were broken); check before issuing it.
+	var next uint64
+	if l.lz.from != 0 && l.lz.rep == h.rep {
+		next = l.lz.to + 1
+	} else {
+		next = l.ctx.Next(h.rep).Seq
+	}
+	if next != x.id.seq()+uint64(x.n) {
+		return nil, false
+	}
+	first, ok := l.issue(h.rep, n)
+	if !ok {
+		return nil, false
+	}
+	vs := &s.vals[x.id.rep()]
+	vs.setRun(vs.alloc(n), values)
+	x.n += uint32(n)
+	s.tree.SetWeight(h.c, int(x.n))
+	if h.c.Leaf != s.cacheLeaf || h.c.Slot != s.cacheSlot {
+		s.touch(h.c.Leaf)
+	}
+	if s.indexed {
+		for k := range n {
+			s.setSeqLeaf(x.id.rep(), first+uint64(k), h.c.Leaf)
+		}
+	}
+	last := &d.recs.ins[h.recN-1]
+	last.n += n
+	last.vals = d.recs.grow(last.vals, values)
+	d.noteDots(h.rep, first, first+uint64(n)-1)
+	h.pos += n
+	return d, true
+}
+
+// InsertBefore inserts value before the first element equal to pivot
+// (LINSERT BEFORE) and returns the delta and the new length, or ok ==
+// false (and an empty delta) if there is no such element. O(n).
+func (l *List) InsertBefore(at clock.ReplicaID, pivot, value string) (delta *List, n int, ok bool, err error) {
+	return l.insertPivot(at, pivot, value, 0)
+}
+
+// InsertAfter inserts value after the first element equal to pivot
+// (LINSERT AFTER) and returns the delta and the new length, or ok == false
+// (and an empty delta) if there is no such element. O(n).
+func (l *List) InsertAfter(at clock.ReplicaID, pivot, value string) (delta *List, n int, ok bool, err error) {
+	return l.insertPivot(at, pivot, value, 1)
+}
+
+func (l *List) insertPivot(at clock.ReplicaID, pivot, value string, after int) (*List, int, bool, error) {
+	l.full()
+	i, found, _ := l.Pos(pivot, PosOptions{})
+	if !found {
+		return l.out(), l.Len(), false, nil
+	}
+	d, err := l.insertLocal(at, i+after, []string{value}, false)
+	return d, l.Len(), err == nil, err
+}
+
+// insertLocal inserts values as one new run at visible index vis: a
+// backward run (each value before the previous) if back, else forward.
+//
+// The new run goes right after the visible element before vis (or the
+// start), before whatever follows that element in the sequence, removed
+// or not; those two are its origins.
+func (l *List) insertLocal(at clock.ReplicaID, vis int, values []string, back bool) (*List, error) {
+	if len(values) == 0 {
+		return l.out(), nil
+	}
+	s := l.store()
+	rep, ok := s.rep(at)
+	if !ok {
+		return nil, ErrFull
+	}
+	first, ok := l.issue(at, len(values))
+	if !ok {
+		return nil, ErrFull
+	}
+	var c cursor
+	f := 0
+	var left pdot
+	if vis == 0 {
+		c = s.tree.Begin()
+	} else {
+		lc, lf := s.findVisible(vis - 1)
+		left = s.tree.At(lc).flatDot(lf)
+		c, f = s.flatNext(lc, lf)
+	}
+	right := s.dotAtPos(c, f)
+	n := len(values)
+	vs := &s.vals[rep]
+	l.clearHot()
+	extended := vis > 0 && !back && s.extend(left, right, rep, first, n)
+	if vis > 0 && !back && !extended {
+		x := run{id: mkdot(rep, first), l: left, r: right, n: uint32(n)}
+		x.val = vs.alloc(n)
+		s.insertBefore(c, f, x)
+		vs.setRun(x.val, values)
+	} else if vis > 0 && !back {
+		vs.setRun(vs.alloc(n), values)
+	} else {
+		x := run{id: mkdot(rep, first), l: left, r: right, n: uint32(n)}
+		if back && n > 1 {
+			x.kind = kindBack
+		}
+		x.val = vs.alloc(n)
+		vs.setRun(x.val, values)
+		s.insertBefore(c, f, x)
+	}
+
+	d := l.out()
+	if back || !d.recs.extendIns(at, first, left == mkdot(rep, first-1), s.unpack(right), values) {
+		d.recs.addInsValues(insRec{
+			id: clock.Dot{Replica: at, Seq: first}, n: n, back: back && n > 1,
+			l: s.unpack(left), r: s.unpack(right),
+		}, values)
+	}
+	d.noteDots(at, first, first+uint64(n)-1)
+	if extended && d == l.rec {
+		s.hot = hotRun{valid: true, rec: d, gen: s.tree.Gen(), c: cursor{Leaf: s.cacheLeaf, Slot: s.cacheSlot},
+			pos: vis + n, rep: at, recN: len(d.recs.ins)}
+	}
+	return d, nil
+}
+
+// Set replaces the element at index (LSET; negative indexes count from
+// the end) and returns the delta. Concurrent LSETs of one element keep
+// the one with the greatest stamp; an LSET of an element another replica
+// removed is lost. It returns ErrOutOfRange if there is no such element.
+// O(log n).
+func (l *List) Set(at clock.Stamp, index int, value string) (*List, error) {
+	l.full()
+	n := l.Len()
+	if index < 0 {
+		index += n
+	}
+	if index < 0 || index >= n {
+		return nil, ErrOutOfRange
+	}
+	s := l.st
+	seq, ok := l.issue(at.Replica, 1)
+	if !ok {
+		return nil, ErrFull
+	}
+	l.clearHot()
+	c, f := s.findVisible(index)
+	x := s.tree.At(c)
+	k := x.k(f)
+	e := x.dotAt(k)
+	if at.Compare(s.lww[e]) > 0 {
+		s.vals[e.rep()].overwrite(x.val+uint32(k), value)
+		if s.lww == nil {
+			s.lww = make(map[pdot]clock.Stamp)
+		}
+		s.lww[e] = at
+	}
+	d := l.out()
+	d.recs.set = append(d.recs.set, setRec{target: s.unpack(e), at: at, value: value, dot: clock.Dot{Replica: at.Replica, Seq: seq}})
+	d.noteDots(at.Replica, seq, seq)
+	return d, nil
+}
+
+// RemoveAt removes the element at index (negative indexes count from the
+// end) and returns the delta and the value removed. It returns
+// ErrOutOfRange if there is no such element. O(log n).
+func (l *List) RemoveAt(at clock.ReplicaID, index int) (delta *List, value string, err error) {
+	l.full()
+	n := l.Len()
+	if index < 0 {
+		index += n
+	}
+	if index < 0 || index >= n {
+		return nil, "", ErrOutOfRange
+	}
+	if h := &l.st.hot; h.valid && index == h.pos-1 && at == h.rep {
+		if d, v, ok := l.backspace(); ok {
+			return d, v, nil
+		}
+	}
+	delta, err = l.removeRanges(at, [][2]int{{index, 1}}, func(_ pdot, v string) { value = v })
+	return delta, value, err
+}
+
+// nextSeq returns the sequence number rep's next dot will have.
+func (l *List) nextSeq(rep clock.ReplicaID) uint64 {
+	if l.lz.from != 0 && l.lz.rep == rep {
+		return l.lz.to + 1
+	}
+	return l.ctx.Next(rep).Seq
+}
+
+// backspace is RemoveAt's fast path (see hotRun): it removes the last
+// element of the hot run, which the tombstones after it continue.
+func (l *List) backspace() (*List, string, bool) {
+	s := l.st
+	h := &s.hot
+	if s.tree.Gen() != h.gen {
+		return nil, "", false
+	}
+	x := s.tree.At(h.c)
+	seq := l.nextSeq(h.rep)
+	if seq > maxSeq {
+		return nil, "", false
+	}
+	var value string
+	gone, ok := s.tombstoneOne(h.c, int(x.n)-1, mkdot(x.id.rep(), seq), func(_ pdot, v string) { value = v })
+	if !ok {
+		return nil, "", false
+	}
+	l.issue(h.rep, 1)
+	d := l.out()
+	d.recs.addRem(remRec{target: s.unpack(gone.id), n: 1, rm: clock.Dot{Replica: h.rep, Seq: seq}})
+	d.noteDots(h.rep, seq, seq)
+	h.pos--
+	return d, value, true
+}
+
+// PopLeft removes the first element (LPOP) and returns the delta and the
+// element, or ok == false (and an empty delta) if the list is empty.
+// Concurrent pops on two replicas may return the same element; it is
+// removed once. O(log n).
+func (l *List) PopLeft(at clock.ReplicaID) (delta *List, value string, ok bool, err error) {
+	l.full()
+	if l.Len() == 0 {
+		return l.out(), "", false, nil
+	}
+	delta, value, err = l.RemoveAt(at, 0)
+	return delta, value, err == nil, err
+}
+
+// PopRight removes the last element (RPOP) and returns the delta and the
+// element, or ok == false (and an empty delta) if the list is empty.
+// Concurrent pops on two replicas may return the same element; it is
+// removed once. O(log n).
+func (l *List) PopRight(at clock.ReplicaID) (delta *List, value string, ok bool, err error) {
+	l.full()
+	if l.Len() == 0 {
+		return l.out(), "", false, nil
+	}
+	delta, value, err = l.RemoveAt(at, -1)
+	return delta, value, err == nil, err
+}
+
+// RemoveValue removes elements equal to value (LREM): the first count
+// from the head if count > 0, the last -count from the tail if count < 0,
+// all if count == 0. It returns the delta and the number removed. A
+// concurrent insert of an equal value survives. O(n).
+func (l *List) RemoveValue(at clock.ReplicaID, count int, value string) (delta *List, removed int, err error) {
+	l.full()
+	var hits []int
+	if count >= 0 {
+		hits, _ = l.PosCount(value, count, PosOptions{})
+	} else {
+		hits, _ = l.PosCount(value, -count, PosOptions{Rank: -1})
+	}
+	if len(hits) == 0 {
+		return l.out(), 0, nil
+	}
+	// Remove from the highest index down, so the others stay put.
+	ranges := make([][2]int, len(hits))
+	for i, h := range hits {
+		ranges[i] = [2]int{h, 1}
+	}
+	if count >= 0 {
+		for i, j := 0, len(ranges)-1; i < j; i, j = i+1, j-1 {
+			ranges[i], ranges[j] = ranges[j], ranges[i]
+		}
+	}
+	delta, err = l.removeRanges(at, ranges, nil)
+	if err != nil {
+		return nil, 0, err
+	}
+	return delta, len(hits), nil
+}
+
+// Trim keeps the elements from index start to index stop, both included,
+// and removes the others (LTRIM); indexes are read as Range reads them,
+// and an empty range removes everything. It returns the delta. O(log n)
+// per run removed.
+func (l *List) Trim(at clock.ReplicaID, start, stop int) (*List, error) {
+	l.full()
+	n := l.Len()
+	if start < 0 {
+		start = max(start+n, 0)
+	}
+	if stop < 0 {
+		stop += n
+	}
+	stop = min(stop, n-1)
+	if start > stop {
+		return l.Clear(at)
+	}
+	var ranges [][2]int
+	if stop+1 < n {
+		ranges = append(ranges, [2]int{stop + 1, n - stop - 1})
+	}
+	if start > 0 {
+		ranges = append(ranges, [2]int{0, start})
+	}
+	return l.removeRanges(at, ranges, nil)
+}
+
+// Clear removes every element (DEL) and returns the delta. Only the
+// elements this replica has seen are removed: a concurrent push survives.
+// O(r log n) for r runs.
+func (l *List) Clear(at clock.ReplicaID) (*List, error) {
+	l.full()
+	n := l.Len()
+	if n == 0 {
+		return l.out(), nil
+	}
+	return l.removeRanges(at, [][2]int{{0, n}}, nil)
+}
+
+// removeRanges removes, as one operation with one dot, the visible
+// elements of each range (index, count), applied in the order given (so
+// later ranges must not shift under earlier ones). gone sees each removed
+// element.
+func (l *List) removeRanges(at clock.ReplicaID, ranges [][2]int, gone func(pdot, string)) (*List, error) {
+	if len(ranges) == 0 {
+		return l.out(), nil
+	}
+	s := l.st
+	rep, ok := s.rep(at)
+	if !ok {
+		return nil, ErrFull
+	}
+	seq, ok := l.issue(at, 1)
+	if !ok {
+		return nil, ErrFull
+	}
+	rm := mkdot(rep, seq)
+	l.clearHot()
+	d := l.out()
+	rmDot := clock.Dot{Replica: at, Seq: seq}
+	gen := s.tree.Gen()
+	var hot cursor
+	for _, r := range ranges {
+		p, count := r[0], r[1]
+		for count > 0 {
+			c, f := s.findVisible(p)
+			y := s.tree.At(c)
+			m := min(count, int(y.n)-f)
+			// Removing the last element of a forward run leaves that run
+			// at c (the rest goes after it): a backspace to continue.
+			if len(ranges) == 1 && r[1] == 1 && y.n > 1 && f == int(y.n)-1 && !y.back() {
+				hot = c
+			}
+			x := s.tombstone(c, f, f+m, rm, 0, gone)
+			d.recs.addRem(remRec{target: s.unpack(x.id), n: int(x.n), rm: rmDot})
+			count -= m
+		}
+	}
+	d.noteDots(at, seq, seq)
+	if hot.Leaf != nil && s.tree.Gen() == gen && s.tree.At(hot).live() {
+		s.hot = hotRun{valid: true, rec: l.rec, gen: gen, c: hot, pos: ranges[0][0], rep: at}
+		if l.rec != nil {
+			s.hot.recN = len(l.rec.recs.ins)
+		}
+	}
+	return d, nil
+}

@@ -1,0 +1,361 @@
+package list
+
+import (
+	"slices"
+
+	"github.com/redcrdt/redcrdt/clock"
+)
+
+// records is changes kept as operations: the content of a delta, and the
+// part of a full state that cannot be integrated yet (an insert whose
+// origin has not arrived, a removal or LSET of an element that has not).
+type records struct {
+	ins []insRec
+	rem []remRec
+	set []setRec
+
+	// vbuf holds the values of inserts added by addInsValues: the last
+	// insert's values are a slice of its tail (capacity clipped), so a
+	// run typed one value at a time grows without reallocating.
+	vbuf []string
+}
+
+// insRec inserts a run of elements, described like a run (see run) by
+// its element with the lowest seq. A tombstone insert (rm set) carries the
+// removal dots and no values.
+type insRec struct {
+	id   clock.Dot
+	n    int
+	back bool
+	l, r clock.Dot
+	rm   clock.Dot
+	step int
+	vals []string // by seq; nil for a tombstone insert
+}
+
+// remRec removes the elements [target, target+n) of one replica; element
+// k gets removal dot rm + k·step.
+type remRec struct {
+	target clock.Dot
+	n      int
+	rm     clock.Dot
+	step   int
+}
+
+// setRec is an LSET of one element. dot is the LSET's own dot, or zero
+// when the record restates a full state's winning write.
+type setRec struct {
+	target clock.Dot
+	at     clock.Stamp
+	value  string
+	dot    clock.Dot
+}
+
+func shift(d clock.Dot, k int) clock.Dot {
+	return clock.Dot{Replica: d.Replica, Seq: uint64(int64(d.Seq) + int64(k))}
+}
+
+func (x *insRec) dotAt(k int) clock.Dot { return shift(x.id, k) }
+
+func (x *insRec) origins(k int) (l, r clock.Dot) {
+	if k == 0 {
+		return x.l, x.r
+	}
+	if x.back {
+		return x.l, x.dotAt(k - 1)
+	}
+	return x.dotAt(k - 1), x.r
+}
+
+func (x *insRec) rmAt(k int) clock.Dot {
+	if x.rm.Seq == 0 {
+		return clock.Dot{}
+	}
+	return shift(x.rm, k*x.step)
+}
+
+// slice returns the elements [k0, k1) of x as a record.
+func (x *insRec) slice(k0, k1 int) insRec {
+	y := *x
+	y.id = x.dotAt(k0)
+	y.n = k1 - k0
+	y.l, y.r = x.origins(k0)
+	y.rm = x.rmAt(k0)
+	if x.vals != nil {
+		y.vals = x.vals[k0:k1:k1]
+	}
+	if y.n == 1 {
+		y.back, y.step = false, 0
+	}
+	return y
+}
+
+func (x *remRec) rmAt(k int) clock.Dot { return shift(x.rm, k*x.step) }
+
+func (x *remRec) slice(k0, k1 int) remRec {
+	y := remRec{target: shift(x.target, k0), n: k1 - k0, rm: x.rmAt(k0), step: x.step}
+	if y.n == 1 {
+		y.step = 0
+	}
+	return y
+}
+
+// isEmpty reports whether r holds no record.
+func (r *records) isEmpty() bool { return len(r.ins) == 0 && len(r.rem) == 0 && len(r.set) == 0 }
+
+// clone returns a deep copy of r.
+func (r *records) clone() records {
+	out := records{rem: slices.Clone(r.rem), set: slices.Clone(r.set)}
+	if len(r.ins) > 0 {
+		out.ins = make([]insRec, len(r.ins))
+		for i, x := range r.ins {
+			x.vals = slices.Clone(x.vals)
+			out.ins[i] = x
+		}
+	}
+	return out
+}
+
+// addIns appends x, extending the last insert if x continues it. x.vals
+// is kept, not copied.
+func (r *records) addIns(x insRec) {
+	if n := len(r.ins); n > 0 {
+		last := &r.ins[n-1]
+		if joinIns(last, &x) {
+			if last.vals != nil {
+				last.vals = append(last.vals, x.vals...)
+			}
+			return
+		}
+	}
+	r.ins = append(r.ins, x)
+}
+
+// addInsValues appends the live insert x with a copy of values, extending
+// the last insert if x continues it.
+func (r *records) addInsValues(x insRec, values []string) {
+	if n := len(r.ins); n > 0 {
+		last := &r.ins[n-1]
+		if joinIns(last, &x) {
+			last.vals = r.grow(last.vals, values)
+			return
+		}
+	}
+	x.vals = r.grow(nil, values)
+	r.ins = appendDoubling(r.ins, x)
+}
+
+// appendDoubling appends x to s, doubling the capacity when full: long
+// recordings leave half the garbage of append's growth.
+func appendDoubling[T any](s []T, x T) []T {
+	if len(s) == cap(s) && len(s) >= 256 {
+		grown := make([]T, len(s), 2*len(s))
+		copy(grown, s)
+		s = grown
+	}
+	return append(s, x)
+}
+
+// extendIns is the fast path of addInsValues for typing: if the last
+// insert is live, forward and ends with (at, first-1), which the new
+// values follow (leftIsPrev) with right origin r, it takes them.
+func (r *records) extendIns(at clock.ReplicaID, first uint64, leftIsPrev bool, right clock.Dot, values []string) bool {
+	n := len(r.ins)
+	if n == 0 || !leftIsPrev {
+		return false
+	}
+	last := &r.ins[n-1]
+	if last.rm.Seq != 0 || last.id.Replica != at || last.id.Seq+uint64(last.n) != first ||
+		(last.back && last.n > 1) || last.r != right {
+		return false
+	}
+	last.back = false
+	last.n += len(values)
+	last.vals = r.grow(last.vals, values)
+	return true
+}
+
+// grow returns vals followed by values, in vbuf: in place when vals is
+// vbuf's tail and there is room, else at the tail of a new buffer.
+func (r *records) grow(vals, values []string) []string {
+	n, k := len(vals), len(values)
+	tail := n == 0 || len(r.vbuf) >= n && &r.vbuf[len(r.vbuf)-n] == &vals[0]
+	if !tail || cap(r.vbuf)-len(r.vbuf) < k {
+		// A delta of one command gets exactly its values; a recording
+		// grows towards chunks of 4096.
+		size := n + k
+		if cap(r.vbuf) > 0 {
+			size = max(min(max(2*cap(r.vbuf), 8), 4096), 2*(n+k))
+		}
+		buf := make([]string, 0, size)
+		r.vbuf = append(buf, vals...)
+	}
+	// One append per value: values is usually one string, and a spread
+	// append of one element costs a generic slice copy per keystroke.
+	//lint:ignore S1011 measured faster for the one-value appends of typing
+	for _, v := range values {
+		r.vbuf = append(r.vbuf, v)
+	}
+	end := len(r.vbuf)
+	return r.vbuf[end-n-k : end : end]
+}
+
+// joinIns extends the metadata of a with b (not the values) and reports
+// whether b continues a: b's elements follow a's in seq order with the
+// origins of one run.
+func joinIns(a, b *insRec) bool {
+	if b.id.Replica != a.id.Replica || b.id.Seq != a.id.Seq+uint64(a.n) || (a.rm.Seq == 0) != (b.rm.Seq == 0) {
+		return false
+	}
+	hi := a.dotAt(a.n - 1)
+	var back bool
+	switch {
+	case (a.n == 1 || !a.back) && (b.n == 1 || !b.back) && b.l == hi && b.r == a.r:
+		back = false
+	case (a.n == 1 || a.back) && (b.n == 1 || b.back) && b.r == hi && b.l == a.l:
+		back = true
+	default:
+		return false
+	}
+	step := 0
+	if a.rm.Seq != 0 {
+		if a.rm.Replica != b.rm.Replica {
+			return false
+		}
+		d := int64(b.rm.Seq) - int64(a.rmAt(a.n-1).Seq)
+		if d < -1 || d > 1 || (a.n > 1 && int(d) != a.step) || (b.n > 1 && int(d) != b.step) {
+			return false
+		}
+		step = int(d)
+	}
+	a.back = back
+	a.step = step
+	a.n += b.n
+	return true
+}
+
+// addRem appends x, extending the last removal if x continues it at
+// either end.
+func (r *records) addRem(x remRec) {
+	if n := len(r.rem); n > 0 {
+		last := &r.rem[n-1]
+		if joinRem(last, &x) {
+			return
+		}
+	}
+	r.rem = appendDoubling(r.rem, x)
+}
+
+// joinRem extends a with b if b's targets adjoin a's (either side) with
+// removal dots on the same line.
+func joinRem(a, b *remRec) bool {
+	if a.target.Replica != b.target.Replica || a.rm.Replica != b.rm.Replica {
+		return false
+	}
+	var lo, hi *remRec
+	switch {
+	case b.target.Seq == a.target.Seq+uint64(a.n):
+		lo, hi = a, b
+	case a.target.Seq == b.target.Seq+uint64(b.n):
+		lo, hi = b, a
+	default:
+		return false
+	}
+	d := int64(hi.rm.Seq) - int64(lo.rmAt(lo.n-1).Seq)
+	if d < -1 || d > 1 || (lo.n > 1 && int(d) != lo.step) || (hi.n > 1 && int(d) != hi.step) {
+		return false
+	}
+	*a = remRec{target: lo.target, n: lo.n + hi.n, rm: lo.rm, step: int(d)}
+	return true
+}
+
+// normalize returns the canonical form of r: inserts sorted by dot and
+// joined into maximal runs, with every removal of an inserted element
+// applied to it (the smallest removal dot wins, the value is dropped);
+// the other removals, one per target with the smallest dot, sorted and
+// joined; and for each target the LSET with the greatest stamp, unless the
+// target is removed here.
+func (r *records) normalize() records {
+	var out records
+	// Removals: smallest dot per target element.
+	type rm struct{ target, rm clock.Dot }
+	var rms []rm
+	for i := range r.rem {
+		x := &r.rem[i]
+		for k := range x.n {
+			rms = append(rms, rm{shift(x.target, k), x.rmAt(k)})
+		}
+	}
+	for i := range r.ins {
+		x := &r.ins[i]
+		if x.rm.Seq != 0 {
+			for k := range x.n {
+				rms = append(rms, rm{x.dotAt(k), x.rmAt(k)})
+			}
+		}
+	}
+	slices.SortFunc(rms, func(a, b rm) int {
+		if c := a.target.Compare(b.target); c != 0 {
+			return c
+		}
+		return a.rm.Compare(b.rm)
+	})
+	rms = slices.CompactFunc(rms, func(a, b rm) bool { return a.target == b.target })
+	removed := func(d clock.Dot) (clock.Dot, bool) {
+		i, ok := slices.BinarySearchFunc(rms, d, func(x rm, d clock.Dot) int { return x.target.Compare(d) })
+		if !ok {
+			return clock.Dot{}, false
+		}
+		return rms[i].rm, true
+	}
+	// Inserts, element by element in dot order, with removals applied.
+	ins := slices.Clone(r.ins)
+	slices.SortFunc(ins, func(a, b insRec) int { return a.id.Compare(b.id) })
+	inserted := make(map[clock.Dot]bool)
+	var prevEnd clock.Dot
+	for i := range ins {
+		x := &ins[i]
+		for k := range x.n {
+			d := x.dotAt(k)
+			if prevEnd.Replica == d.Replica && d.Seq <= prevEnd.Seq && prevEnd.Seq != 0 {
+				continue // an element given twice
+			}
+			e := x.slice(k, k+1)
+			if rmDot, ok := removed(d); ok {
+				e.rm, e.step, e.vals = rmDot, 0, nil
+				inserted[d] = true
+			}
+			out.addIns(e)
+		}
+		end := x.dotAt(x.n - 1)
+		if end.Replica != prevEnd.Replica || end.Seq > prevEnd.Seq {
+			prevEnd = end
+		}
+	}
+	for _, x := range rms {
+		if !inserted[x.target] {
+			out.addRem(remRec{target: x.target, n: 1, rm: x.rm})
+		}
+	}
+	// LSETs: the greatest stamp per target, if the target stands.
+	sets := slices.Clone(r.set)
+	slices.SortFunc(sets, func(a, b setRec) int {
+		if c := a.target.Compare(b.target); c != 0 {
+			return c
+		}
+		if c := b.at.Compare(a.at); c != 0 {
+			return c
+		}
+		return b.dot.Compare(a.dot)
+	})
+	for i, s := range sets {
+		if i > 0 && sets[i-1].target == s.target {
+			continue
+		}
+		if _, gone := removed(s.target); gone {
+			continue
+		}
+		out.set = append(out.set, s)
+	}
+	return out
+}

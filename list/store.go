@@ -1,0 +1,447 @@
+package list
+
+import (
+	"math/bits"
+	"slices"
+
+	"github.com/redcrdt/redcrdt/clock"
+	"github.com/redcrdt/redcrdt/internal/ostree"
+)
+
+// store is the integrated part of a full state: the sequence of runs in
+// list order and everything needed to find an element by its dot.
+type store struct {
+	tree   *ostree.Tree[run]
+	reps   []clock.ReplicaID // replica table: pdot replica index → ID
+	repIdx map[clock.ReplicaID]uint16
+	vals   []values // per replica: element values by slot
+	lww    map[pdot]clock.Stamp
+	coll   [][]collRange      // per replica: compacted dots → their block
+	blocks map[pdot][]dotSpan // per block (by first dot): the dots it holds
+	tombs  int                // tombstoned elements outside blocks
+
+	// idx finds the leaf holding an element from its dot: per replica,
+	// pages of leaf pointers by seq. It is built on first use (merges
+	// need it, local edits do not) and kept up to date from then on.
+	idx     []pages
+	indexed bool
+
+	hot     hotRun   // where typing continues, for InsertAt's fast path
+	scratch incoming // a merge's working space, kept between merges
+
+	// The replica looked up last, to spare the map on every edit.
+	lastRep    clock.ReplicaID
+	lastRepIdx uint16
+	lastRepOK  bool
+
+	// The cursor cache: the leaf of the last local edit and the number
+	// of visible elements before it, valid while cacheGen is the tree's
+	// generation and no edit touched another leaf; and the run found last
+	// in it (slot, -1 for none) with the visible elements before that.
+	cacheLeaf  *ostree.Leaf[run]
+	cacheStart int
+	cacheGen   uint64
+	cacheSlot  int
+	cacheItem  int
+}
+
+// collRange maps the compacted seqs [lo, hi] of one replica to the block
+// holding them.
+type collRange struct {
+	lo, hi uint64
+	block  pdot
+}
+
+// dotSpan is the seqs [lo, hi] of one replica.
+type dotSpan struct {
+	rep    uint16
+	lo, hi uint64
+}
+
+const pageSize = 128
+
+type page struct {
+	leaf [pageSize]*ostree.Leaf[run]
+	used int
+}
+
+// pages is one replica's part of the index: page i covers the seqs of
+// page number base+i, so the seqs of long-compacted elements cost nothing.
+type pages struct {
+	base int
+	p    []*page
+}
+
+func newStore() *store {
+	s := &store{tree: ostree.New[run]()}
+	s.tree.OnMove(s.moved)
+	return s
+}
+
+// rep returns the replica index of id, adding id to the table. It returns
+// false if the table is full.
+func (s *store) rep(id clock.ReplicaID) (uint16, bool) {
+	if s.lastRepOK && s.lastRep == id {
+		return s.lastRepIdx, true
+	}
+	if i, ok := s.repIdx[id]; ok {
+		s.lastRep, s.lastRepIdx, s.lastRepOK = id, i, true
+		return i, true
+	}
+	if len(s.reps) >= maxReplicas {
+		return 0, false
+	}
+	if s.repIdx == nil {
+		s.repIdx = make(map[clock.ReplicaID]uint16)
+	}
+	i := uint16(len(s.reps))
+	s.reps = append(s.reps, id)
+	s.repIdx[id] = i
+	s.vals = append(s.vals, values{})
+	s.coll = append(s.coll, nil)
+	if s.indexed {
+		s.idx = append(s.idx, pages{})
+	}
+	return i, true
+}
+
+// pack converts a dot to a pdot, adding its replica to the table; the
+// zero dot packs to 0. It returns false if the dot cannot be held.
+func (s *store) pack(d clock.Dot) (pdot, bool) {
+	if d.Seq == 0 {
+		return 0, true
+	}
+	if d.Seq > maxSeq {
+		return 0, false
+	}
+	r, ok := s.rep(d.Replica)
+	return mkdot(r, d.Seq), ok
+}
+
+// lookupDot converts a dot to a pdot without growing the table; it returns
+// false if the dot's replica is unknown (so the dot is not held).
+func (s *store) lookupDot(d clock.Dot) (pdot, bool) {
+	if d.Seq == 0 {
+		return 0, true
+	}
+	r, ok := s.repIdx[d.Replica]
+	if !ok || d.Seq > maxSeq {
+		return 0, false
+	}
+	return mkdot(r, d.Seq), true
+}
+
+func (s *store) unpack(d pdot) clock.Dot {
+	if d == 0 {
+		return clock.Dot{}
+	}
+	return clock.Dot{Replica: s.reps[d.rep()], Seq: d.seq()}
+}
+
+// value returns the value of the element with seq index k of the live run x.
+func (s *store) value(x *run, k int) string { return s.vals[x.id.rep()].get(x.val + uint32(k)) }
+
+// clone returns a deep copy of s; the copy builds its own index when it
+// first needs one.
+func (s *store) clone() *store {
+	c := &store{
+		tree:   s.tree.Clone(),
+		reps:   slices.Clone(s.reps),
+		repIdx: make(map[clock.ReplicaID]uint16, len(s.reps)),
+		vals:   make([]values, len(s.vals)),
+		tombs:  s.tombs,
+		coll:   make([][]collRange, len(s.coll)),
+	}
+	c.tree.OnMove(c.moved)
+	for i, id := range s.reps {
+		c.repIdx[id] = uint16(i)
+	}
+	for i := range s.vals {
+		c.vals[i] = s.vals[i].clone()
+	}
+	for i := range s.coll {
+		c.coll[i] = slices.Clone(s.coll[i])
+	}
+	if len(s.lww) > 0 {
+		c.lww = make(map[pdot]clock.Stamp, len(s.lww))
+		for k, v := range s.lww {
+			c.lww[k] = v
+		}
+	}
+	if len(s.blocks) > 0 {
+		c.blocks = make(map[pdot][]dotSpan, len(s.blocks))
+		for k, v := range s.blocks {
+			c.blocks[k] = slices.Clone(v)
+		}
+	}
+	return c
+}
+
+// values holds the values of one replica's elements by slot. Slots are
+// handed out in order; a run's elements have consecutive slots. Chunks
+// grow from 8 to chunkMax slots, and a chunk whose every slot has been
+// handed out and cleared is freed.
+type values struct {
+	chunks [][]string // chunk base+i
+	live   []int32
+	base   int // leading chunks freed and dropped
+	next   uint32
+}
+
+const chunkMax = 1024
+
+// chunkOf returns the chunk and offset of slot i: chunks 0..7 hold 8, 8,
+// 16, …, 512 slots (1024 in all), the rest chunkMax each.
+func chunkOf(i uint32) (int, int) {
+	if i < chunkMax {
+		c := max(bits.Len32(i)-3, 0)
+		if c == 0 {
+			return 0, int(i)
+		}
+		return c, int(i - 1<<(c+2))
+	}
+	return int(i/chunkMax) + 7, int(i % chunkMax)
+}
+
+func chunkLen(c int) int {
+	switch {
+	case c == 0:
+		return 8
+	case c < 8:
+		return 1 << (c + 2)
+	}
+	return chunkMax
+}
+
+// alloc reserves n consecutive slots and returns the first.
+func (v *values) alloc(n int) uint32 {
+	i := v.next
+	v.next += uint32(n)
+	return i
+}
+
+// canExtend reports whether the slot after last is the next one alloc
+// would hand out.
+func (v *values) canExtend(last uint32) bool { return v.next == last+1 }
+
+func (v *values) set(i uint32, s string) {
+	c, o := chunkOf(i)
+	c -= v.base
+	for len(v.chunks) <= c {
+		v.chunks = append(v.chunks, nil)
+		v.live = append(v.live, 0)
+	}
+	ch := v.chunks[c]
+	if ch == nil {
+		ch = make([]string, chunkLen(c+v.base))
+		v.chunks[c] = ch
+	}
+	ch[o] = s
+	v.live[c]++
+}
+
+// setRun stores vals in the slots from i on.
+func (v *values) setRun(i uint32, vals []string) {
+	for k, s := range vals {
+		j := i + uint32(k)
+		if j >= chunkMax {
+			// Past the small chunks: fixed size, no bit tricks.
+			c, o := int(j/chunkMax)+7-v.base, int(j%chunkMax)
+			if c >= 0 && c < len(v.chunks) && v.chunks[c] != nil {
+				v.chunks[c][o] = s
+				v.live[c]++
+				continue
+			}
+		}
+		v.set(j, s)
+	}
+}
+
+// overwrite replaces the value in a live slot.
+func (v *values) overwrite(i uint32, s string) {
+	c, o := chunkOf(i)
+	v.chunks[c-v.base][o] = s
+}
+
+func (v *values) get(i uint32) string {
+	c, o := chunkOf(i)
+	return v.chunks[c-v.base][o]
+}
+
+// clear drops the value in a live slot, freeing its chunk when that was
+// the chunk's last live value and no slot of it remains to hand out.
+func (v *values) clear(i uint32) {
+	c, o := chunkOf(i)
+	c -= v.base
+	ch := v.chunks[c]
+	ch[o] = ""
+	v.live[c]--
+	if v.live[c] != 0 {
+		return
+	}
+	if nc, _ := chunkOf(v.next); c+v.base < nc {
+		v.chunks[c] = nil
+		// Drop freed chunks at the front (a queue frees them in order).
+		for len(v.chunks) > 1 && v.chunks[0] == nil && v.base+1 < nc {
+			v.chunks, v.live = v.chunks[1:], v.live[1:]
+			v.base++
+		}
+	}
+}
+
+func (v *values) clone() values {
+	out := values{chunks: make([][]string, len(v.chunks)), live: slices.Clone(v.live), base: v.base, next: v.next}
+	for i, ch := range v.chunks {
+		if ch != nil {
+			out.chunks[i] = slices.Clone(ch)
+		}
+	}
+	return out
+}
+
+// setLeaf records that the elements of x live in leaf l (when indexed).
+func (s *store) setLeaf(x *run, l *ostree.Leaf[run]) {
+	if !s.indexed {
+		return
+	}
+	if x.block() {
+		s.setSeqLeaf(x.id.rep(), x.id.seq(), l)
+		return
+	}
+	rep := x.id.rep()
+	for k := 0; k < int(x.n); k++ {
+		s.setSeqLeaf(rep, x.id.seq()+uint64(k), l)
+	}
+}
+
+func (s *store) setSeqLeaf(rep uint16, seq uint64, l *ostree.Leaf[run]) {
+	ps := &s.idx[rep]
+	n := int(seq / pageSize)
+	if len(ps.p) == 0 {
+		ps.base = n
+	}
+	if n < ps.base {
+		grown := make([]*page, ps.base-n+len(ps.p))
+		copy(grown[ps.base-n:], ps.p)
+		ps.p, ps.base = grown, n
+	}
+	for len(ps.p) <= n-ps.base {
+		ps.p = append(ps.p, nil)
+	}
+	pg := ps.p[n-ps.base]
+	if pg == nil {
+		pg = &page{}
+		ps.p[n-ps.base] = pg
+	}
+	if pg.leaf[seq%pageSize] == nil {
+		pg.used++
+	}
+	pg.leaf[seq%pageSize] = l
+}
+
+// moved is the tree's OnMove hook.
+func (s *store) moved(items []run, to *ostree.Leaf[run]) {
+	if !s.indexed {
+		return
+	}
+	for i := range items {
+		s.setLeaf(&items[i], to)
+	}
+}
+
+// buildIndex indexes every element. O(n).
+func (s *store) buildIndex() {
+	if s.indexed {
+		return
+	}
+	s.indexed = true
+	s.idx = make([]pages, len(s.reps))
+	for l := s.tree.Begin().Leaf; l != nil; l = l.Next() {
+		items := l.Items()
+		for i := range items {
+			s.setLeaf(&items[i], l)
+		}
+	}
+}
+
+// leafOf returns the leaf holding element d per the index, or nil.
+func (s *store) leafOf(d pdot) *ostree.Leaf[run] {
+	ps := &s.idx[d.rep()]
+	n := int(d.seq()/pageSize) - ps.base
+	if n < 0 || n >= len(ps.p) || ps.p[n] == nil {
+		return nil
+	}
+	return ps.p[n].leaf[d.seq()%pageSize]
+}
+
+// collapsedIn returns the block that holds the compacted element d.
+func (s *store) collapsedIn(d pdot) (pdot, bool) {
+	rs := s.coll[d.rep()]
+	if len(rs) == 0 {
+		return 0, false
+	}
+	seq := d.seq()
+	i, _ := slices.BinarySearchFunc(rs, seq, func(r collRange, seq uint64) int {
+		switch {
+		case r.hi < seq:
+			return -1
+		case r.lo > seq:
+			return 1
+		}
+		return 0
+	})
+	if i < len(rs) && rs[i].lo <= seq && seq <= rs[i].hi {
+		return rs[i].block, true
+	}
+	return 0, false
+}
+
+// loc is where an element is: the run holding it and its flat offset
+// there. For an element compacted into a block, off is 0 for the block's
+// first element and 1 for the others, which all compare alike.
+type loc struct {
+	c   ostree.Cursor[run]
+	off int
+}
+
+// find returns where the integrated element d is; false if it is not
+// integrated. The index must be built. O(log n).
+func (s *store) find(d pdot) (loc, bool) {
+	target := d
+	inBlock := false
+	if b, ok := s.collapsedIn(d); ok {
+		target, inBlock = b, true
+	}
+	l := s.leafOf(target)
+	if l == nil {
+		return loc{}, false
+	}
+	items := l.Items()
+	for i := range items {
+		x := &items[i]
+		if inBlock {
+			if x.block() && x.id == target {
+				off := 0
+				if d != target {
+					off = 1
+				}
+				return loc{c: ostree.Cursor[run]{Leaf: l, Slot: i}, off: off}, true
+			}
+			continue
+		}
+		if k, ok := x.contains(d); ok {
+			f := k
+			if x.back() {
+				f = int(x.n) - 1 - k
+			}
+			return loc{c: ostree.Cursor[run]{Leaf: l, Slot: i}, off: f}, true
+		}
+	}
+	return loc{}, false
+}
+
+// has reports whether the element d is integrated.
+func (s *store) has(d pdot) bool {
+	_, ok := s.find(d)
+	return ok
+}

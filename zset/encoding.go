@@ -1,0 +1,126 @@
+package zset
+
+import (
+	"fmt"
+
+	"github.com/redcrdt/redcrdt/clock"
+	"github.com/redcrdt/redcrdt/counter"
+	"github.com/redcrdt/redcrdt/internal/wire"
+	"github.com/redcrdt/redcrdt/merge"
+)
+
+const (
+	tag      = 'Z'
+	version1 = 1
+
+	// minMember is the fewest bytes a member's encoding takes: its
+	// length, its dot count and the length of its counter, with at least
+	// one byte of counter.
+	minMember = 4
+)
+
+// AppendBinary appends the canonical encoding of s and never fails: a
+// header, the causal context as a length-prefixed byte string, the delta
+// flag, then the members in ascending byte order, each with its dots in
+// ascending order and its score counter's encoding as a length-prefixed
+// byte string. The index is not encoded. O(n log n).
+func (s *Set) AppendBinary(b []byte) ([]byte, error) {
+	b = wire.AppendHeader(b, tag, version1)
+	ctx, _ := s.ctx.AppendBinary(nil)
+	b = wire.AppendUvarint(b, uint64(len(ctx)))
+	b = append(b, ctx...)
+	b = wire.AppendBool(b, s.members.IsDelta())
+	keys := s.members.Keys()
+	b = wire.AppendUvarint(b, uint64(len(keys)))
+	var scratch []byte
+	for _, m := range keys {
+		e := s.get(m)
+		b = wire.AppendString(b, m)
+		b = wire.AppendUvarint(b, uint64(e.dots.Len()))
+		for d := range e.dots.All {
+			b = wire.AppendUvarint(b, uint64(d.Replica))
+			b = wire.AppendUvarint(b, d.Seq)
+		}
+		scratch = e.appendCounter(scratch[:0])
+		b = wire.AppendUvarint(b, uint64(len(scratch)))
+		b = append(b, scratch...)
+	}
+	return b, nil
+}
+
+// UnmarshalBinary replaces s with the set encoded in data and rebuilds the
+// index of a full state. It returns an error wrapping merge.ErrMalformed,
+// leaving s unchanged, unless data is a canonical encoding whose
+// invariants hold: members ascending, dots ascending, non-zero and in the
+// context, and every member holding a non-empty score counter (a member is
+// written and removed together with its score). O(len(data) + n log n).
+func (s *Set) UnmarshalBinary(data []byte) error {
+	r := wire.NewReader(data)
+	r.Header(tag, version1, "zset")
+	var out Set
+	if ctx := r.Bytes(); r.Err() == nil {
+		if err := out.ctx.UnmarshalBinary(ctx); err != nil {
+			return fmt.Errorf("zset: context: %w", err)
+		}
+	}
+	if r.Bool() {
+		out.members.MarkDelta()
+	}
+	n := r.Count(minMember)
+	prev := ""
+	for i := 0; i < n && r.Err() == nil; i++ {
+		m := r.String()
+		if i > 0 && m <= prev {
+			r.Fail("zset: members not ascending")
+		}
+		dots := readDots(&r, &out.ctx)
+		enc := r.Bytes()
+		if r.Err() != nil {
+			break
+		}
+		c := counter.New()
+		if err := c.UnmarshalBinary(enc); err != nil {
+			return fmt.Errorf("zset: score of a member: %w", err)
+		}
+		if c.IsEmpty() {
+			r.Fail("zset: member without a score")
+			break
+		}
+		e := &entry{member: m, dots: dots}
+		e.setDecoded(c)
+		out.members.Set(m, slot{e})
+		prev = m
+	}
+	if err := r.Done("zset"); err != nil {
+		return err
+	}
+	if !out.members.IsDelta() {
+		out.rebuildIndex()
+	}
+	*s = out
+	return nil
+}
+
+// readDots reads a member's dots, which must ascend, be non-zero and lie
+// in ctx.
+func readDots(r *wire.Reader, ctx *clock.CausalContext) merge.DotSet {
+	var dots merge.DotSet
+	n := r.Count(2)
+	var last clock.Dot
+	for j := 0; j < n && r.Err() == nil; j++ {
+		d := clock.Dot{Replica: clock.ReplicaID(r.Uvarint()), Seq: r.Uvarint()}
+		switch {
+		case r.Err() != nil:
+		case d.Seq == 0:
+			r.Fail("zset: zero dot")
+		case j > 0 && d.Compare(last) <= 0:
+			r.Fail("zset: dots not ascending")
+		case !ctx.Contains(d):
+			r.Fail("zset: dot outside the context")
+		default:
+			dots.Add(d)
+			last = d
+		}
+	}
+	return dots
+}
