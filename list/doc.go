@@ -45,7 +45,9 @@
 // typing on at the end of a run extends it in place, and the dots of
 // local edits enter the causal context in batches. Values live in
 // per-replica slot arenas whose chunks are freed once every value in them
-// is removed, so a queue's memory follows its length, not its history.
+// is removed, so a queue's memory follows its length, not its history; a
+// chunk holding only one-byte values (text, a character an element) keeps
+// them as bytes, one byte a value.
 //
 // # Delivery
 //

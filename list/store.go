@@ -182,11 +182,58 @@ func (s *store) clone() *store {
 // grow from 8 to chunkMax slots, and a chunk whose every slot has been
 // handed out and cleared is freed.
 type values struct {
-	chunks [][]string // chunk base+i
+	chunks []chunk // chunk base+i
 	live   []int32
 	base   int // leading chunks freed and dropped
 	next   uint32
 }
+
+// chunk holds the values of one chunk of slots. While every value stored
+// in it is one byte long (text, one character per element), it keeps just
+// those bytes, which cost one byte a value and nothing for the collector
+// to scan; the first value of another length turns it into strings for
+// good. A freed (or never used) chunk has neither.
+type chunk struct {
+	b []byte   // one-byte values, while s is nil
+	s []string // every value, once one was not one byte long
+}
+
+func (ch *chunk) empty() bool { return ch.b == nil && ch.s == nil }
+
+// put stores s at offset o of the allocated chunk ch.
+func (ch *chunk) put(o int, s string) {
+	if ch.s == nil {
+		if len(s) == 1 {
+			ch.b[o] = s[0]
+			return
+		}
+		ch.s = make([]string, len(ch.b))
+		for j, c := range ch.b {
+			ch.s[j] = byteString(c)
+		}
+		ch.b = nil
+	}
+	ch.s[o] = s
+}
+
+func (ch *chunk) get(o int) string {
+	if ch.s != nil {
+		return ch.s[o]
+	}
+	return byteString(ch.b[o])
+}
+
+// allBytes holds every byte value once, so byteString allocates nothing.
+var allBytes = func() string {
+	b := make([]byte, 256)
+	for i := range b {
+		b[i] = byte(i)
+	}
+	return string(b)
+}()
+
+// byteString returns the one-byte string of c.
+func byteString(c byte) string { return allBytes[c : int(c)+1] }
 
 const chunkMax = 1024
 
@@ -228,15 +275,18 @@ func (v *values) set(i uint32, s string) {
 	c, o := chunkOf(i)
 	c -= v.base
 	for len(v.chunks) <= c {
-		v.chunks = append(v.chunks, nil)
+		v.chunks = append(v.chunks, chunk{})
 		v.live = append(v.live, 0)
 	}
-	ch := v.chunks[c]
-	if ch == nil {
-		ch = make([]string, chunkLen(c+v.base))
-		v.chunks[c] = ch
+	ch := &v.chunks[c]
+	if ch.empty() {
+		if len(s) == 1 {
+			ch.b = make([]byte, chunkLen(c+v.base))
+		} else {
+			ch.s = make([]string, chunkLen(c+v.base))
+		}
 	}
-	ch[o] = s
+	ch.put(o, s)
 	v.live[c]++
 }
 
@@ -247,10 +297,12 @@ func (v *values) setRun(i uint32, vals []string) {
 		if j >= chunkMax {
 			// Past the small chunks: fixed size, no bit tricks.
 			c, o := int(j/chunkMax)+7-v.base, int(j%chunkMax)
-			if c >= 0 && c < len(v.chunks) && v.chunks[c] != nil {
-				v.chunks[c][o] = s
-				v.live[c]++
-				continue
+			if c >= 0 && c < len(v.chunks) {
+				if ch := &v.chunks[c]; ch.s == nil && ch.b != nil && len(s) == 1 {
+					ch.b[o] = s[0]
+					v.live[c]++
+					continue
+				}
 			}
 		}
 		v.set(j, s)
@@ -260,12 +312,12 @@ func (v *values) setRun(i uint32, vals []string) {
 // overwrite replaces the value in a live slot.
 func (v *values) overwrite(i uint32, s string) {
 	c, o := chunkOf(i)
-	v.chunks[c-v.base][o] = s
+	v.chunks[c-v.base].put(o, s)
 }
 
 func (v *values) get(i uint32) string {
 	c, o := chunkOf(i)
-	return v.chunks[c-v.base][o]
+	return v.chunks[c-v.base].get(o)
 }
 
 // clear drops the value in a live slot, freeing its chunk when that was
@@ -273,16 +325,17 @@ func (v *values) get(i uint32) string {
 func (v *values) clear(i uint32) {
 	c, o := chunkOf(i)
 	c -= v.base
-	ch := v.chunks[c]
-	ch[o] = ""
+	if ch := &v.chunks[c]; ch.s != nil {
+		ch.s[o] = ""
+	}
 	v.live[c]--
 	if v.live[c] != 0 {
 		return
 	}
 	if nc, _ := chunkOf(v.next); c+v.base < nc {
-		v.chunks[c] = nil
+		v.chunks[c] = chunk{}
 		// Drop freed chunks at the front (a queue frees them in order).
-		for len(v.chunks) > 1 && v.chunks[0] == nil && v.base+1 < nc {
+		for len(v.chunks) > 1 && v.chunks[0].empty() && v.base+1 < nc {
 			v.chunks, v.live = v.chunks[1:], v.live[1:]
 			v.base++
 		}
@@ -290,11 +343,9 @@ func (v *values) clear(i uint32) {
 }
 
 func (v *values) clone() values {
-	out := values{chunks: make([][]string, len(v.chunks)), live: slices.Clone(v.live), base: v.base, next: v.next}
+	out := values{chunks: make([]chunk, len(v.chunks)), live: slices.Clone(v.live), base: v.base, next: v.next}
 	for i, ch := range v.chunks {
-		if ch != nil {
-			out.chunks[i] = slices.Clone(ch)
-		}
+		out.chunks[i] = chunk{b: slices.Clone(ch.b), s: slices.Clone(ch.s)}
 	}
 	return out
 }
