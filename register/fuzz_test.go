@@ -1,11 +1,10 @@
 package register_test
 
 import (
-	"bytes"
-	"errors"
 	"testing"
 
 	"github.com/redcrdt/redcrdt/clock"
+	"github.com/redcrdt/redcrdt/merge/mergetest"
 	"github.com/redcrdt/redcrdt/register"
 )
 
@@ -20,28 +19,14 @@ func FuzzDecodeLWW(f *testing.F) {
 		f.Add(b)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		var r register.LWW
-		if err := r.UnmarshalBinary(data); err != nil {
-			if !errors.Is(err, register.ErrMalformed) {
-				t.Fatalf("error %v does not wrap ErrMalformed", err)
-			}
+		r, ok := mergetest.CheckDecode(t, data, register.NewLWW)
+		if !ok {
 			return
-		}
-		enc, _ := r.AppendBinary(nil)
-		if !bytes.Equal(enc, data) {
-			t.Fatalf("re-encoding differs: an accepted encoding is not canonical\n in  %x\n out %x", data, enc)
-		}
-		var again register.LWW
-		if err := again.UnmarshalBinary(enc); err != nil {
-			t.Fatalf("re-encoding does not decode: %v", err)
-		}
-		if !again.Equal(&r) {
-			t.Fatalf("decode → encode → decode gives %v; want %v", &again, &r)
 		}
 		// A decoded register is usable: reads and merges do not panic.
 		r.Get()
 		_ = r.String()
-		concurrentLWW().Merge(&r)
+		concurrentLWW().Merge(r)
 		r.Merge(concurrentLWW())
 		r.Set(clock.Stamp{Time: 1, Replica: 1}, "x")
 	})
@@ -55,28 +40,14 @@ func FuzzDecodeTTL(f *testing.F) {
 		f.Add(b)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		var r register.TTL
-		if err := r.UnmarshalBinary(data); err != nil {
-			if !errors.Is(err, register.ErrMalformed) {
-				t.Fatalf("error %v does not wrap ErrMalformed", err)
-			}
+		r, ok := mergetest.CheckDecode(t, data, register.NewTTL)
+		if !ok {
 			return
-		}
-		enc, _ := r.AppendBinary(nil)
-		if !bytes.Equal(enc, data) {
-			t.Fatalf("re-encoding differs: an accepted encoding is not canonical\n in  %x\n out %x", data, enc)
-		}
-		var again register.TTL
-		if err := again.UnmarshalBinary(enc); err != nil {
-			t.Fatalf("re-encoding does not decode: %v", err)
-		}
-		if !again.Equal(&r) {
-			t.Fatalf("decode → encode → decode gives %v; want %v", &again, &r)
 		}
 		r.Deadline()
 		r.Remaining(0)
 		_ = r.String()
-		concurrentTTL().Merge(&r)
+		concurrentTTL().Merge(r)
 		r.Merge(concurrentTTL())
 		r.Persist(1)
 	})
