@@ -15,6 +15,7 @@ import (
 	"slices"
 
 	"github.com/redcrdt/redcrdt/clock"
+	"github.com/redcrdt/redcrdt/internal/dotwire"
 	"github.com/redcrdt/redcrdt/internal/wire"
 	"github.com/redcrdt/redcrdt/merge"
 )
@@ -239,11 +240,7 @@ func (s *Set) AppendBinary(b []byte) ([]byte, error) {
 	for _, m := range keys {
 		dots, _ := s.members.Get(m)
 		b = wire.AppendString(b, m)
-		b = wire.AppendUvarint(b, uint64(dots.Len()))
-		for d := range dots.All {
-			b = wire.AppendUvarint(b, uint64(d.Replica))
-			b = wire.AppendUvarint(b, d.Seq)
-		}
+		b = dotwire.AppendDots(b, &dots)
 	}
 	return b, nil
 }
@@ -265,29 +262,12 @@ func (s *Set) UnmarshalBinary(data []byte) error {
 	prev := ""
 	for i := 0; i < n && r.Err() == nil; i++ {
 		m := r.String()
-		nd := r.Count(2)
 		if i > 0 && m <= prev {
 			r.Fail("orset: members not ascending")
 		}
-		if nd == 0 && !out.members.IsDelta() {
+		dots := dotwire.ReadDots(&r, &out.ctx, "orset")
+		if dots.IsEmpty() && !out.members.IsDelta() {
 			r.Fail("orset: member without dots in a full state")
-		}
-		var dots merge.DotSet
-		var last clock.Dot
-		for j := 0; j < nd && r.Err() == nil; j++ {
-			d := clock.Dot{Replica: clock.ReplicaID(r.Uvarint()), Seq: r.Uvarint()}
-			switch {
-			case r.Err() != nil:
-			case d.Seq == 0:
-				r.Fail("orset: zero dot")
-			case j > 0 && d.Compare(last) <= 0:
-				r.Fail("orset: dots not ascending")
-			case !out.ctx.Contains(d):
-				r.Fail("orset: dot outside the context")
-			default:
-				dots.Add(d)
-				last = d
-			}
 		}
 		if r.Err() == nil {
 			out.members.Set(m, dots)

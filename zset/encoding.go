@@ -3,10 +3,9 @@ package zset
 import (
 	"fmt"
 
-	"github.com/redcrdt/redcrdt/clock"
 	"github.com/redcrdt/redcrdt/counter"
+	"github.com/redcrdt/redcrdt/internal/dotwire"
 	"github.com/redcrdt/redcrdt/internal/wire"
-	"github.com/redcrdt/redcrdt/merge"
 )
 
 const (
@@ -36,11 +35,7 @@ func (s *Set) AppendBinary(b []byte) ([]byte, error) {
 	for _, m := range keys {
 		e := s.get(m)
 		b = wire.AppendString(b, m)
-		b = wire.AppendUvarint(b, uint64(e.dots.Len()))
-		for d := range e.dots.All {
-			b = wire.AppendUvarint(b, uint64(d.Replica))
-			b = wire.AppendUvarint(b, d.Seq)
-		}
+		b = dotwire.AppendDots(b, &e.dots)
 		scratch = e.appendCounter(scratch[:0])
 		b = wire.AppendUvarint(b, uint64(len(scratch)))
 		b = append(b, scratch...)
@@ -73,7 +68,7 @@ func (s *Set) UnmarshalBinary(data []byte) error {
 		if i > 0 && m <= prev {
 			r.Fail("zset: members not ascending")
 		}
-		dots := readDots(&r, &out.ctx)
+		dots := dotwire.ReadDots(&r, &out.ctx, "zset")
 		enc := r.Bytes()
 		if r.Err() != nil {
 			break
@@ -99,28 +94,4 @@ func (s *Set) UnmarshalBinary(data []byte) error {
 	}
 	*s = out
 	return nil
-}
-
-// readDots reads a member's dots, which must ascend, be non-zero and lie
-// in ctx.
-func readDots(r *wire.Reader, ctx *clock.CausalContext) merge.DotSet {
-	var dots merge.DotSet
-	n := r.Count(2)
-	var last clock.Dot
-	for j := 0; j < n && r.Err() == nil; j++ {
-		d := clock.Dot{Replica: clock.ReplicaID(r.Uvarint()), Seq: r.Uvarint()}
-		switch {
-		case r.Err() != nil:
-		case d.Seq == 0:
-			r.Fail("zset: zero dot")
-		case j > 0 && d.Compare(last) <= 0:
-			r.Fail("zset: dots not ascending")
-		case !ctx.Contains(d):
-			r.Fail("zset: dot outside the context")
-		default:
-			dots.Add(d)
-			last = d
-		}
-	}
-	return dots
 }
