@@ -167,3 +167,18 @@ func (s *DotSet) set(dots []clock.Dot) {
 		*s = DotSet{one: dots[0], more: &more}
 	}
 }
+
+// ObservedWrite performs the dot-store part of an add-wins write by replica
+// id over a key whose dots are old: it takes a fresh dot from ctx (adding it
+// there), puts that dot and every dot of old (which the write removes, having
+// observed them) into deltaCtx, and returns the key's new dot set, holding
+// the fresh dot alone. O(len(old)).
+func ObservedWrite(ctx, deltaCtx *clock.CausalContext, old *DotSet, id clock.ReplicaID) DotSet {
+	for d := range old.All {
+		deltaCtx.Add(d)
+	}
+	dot := ctx.Next(id)
+	ctx.Add(dot)
+	deltaCtx.Add(dot)
+	return DotSet{one: dot}
+}

@@ -145,3 +145,30 @@ func TestDotSetJoin(t *testing.T) {
 		})
 	}
 }
+
+func TestObservedWrite(t *testing.T) {
+	a1, b1 := clock.Dot{Replica: 1, Seq: 1}, clock.Dot{Replica: 2, Seq: 1}
+	var ctx, deltaCtx clock.CausalContext
+	ctx.Add(a1)
+	ctx.Add(b1)
+	var old merge.DotSet
+	old.Add(a1)
+	old.Add(b1)
+
+	got := merge.ObservedWrite(&ctx, &deltaCtx, &old, 1)
+	fresh := clock.Dot{Replica: 1, Seq: 2}
+	if got.Len() != 1 || !got.Contains(fresh) {
+		t.Errorf("new dots: want only the fresh dot %v", fresh)
+	}
+	for _, d := range []clock.Dot{a1, b1, fresh} {
+		if !deltaCtx.Contains(d) {
+			t.Errorf("delta context lacks %v", d)
+		}
+	}
+	if !ctx.Contains(fresh) || ctx.Next(1) != (clock.Dot{Replica: 1, Seq: 3}) {
+		t.Errorf("context after the write: %v", ctx.String())
+	}
+	if old.Len() != 2 {
+		t.Errorf("old dot set changed")
+	}
+}

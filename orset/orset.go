@@ -56,14 +56,7 @@ func (s *Set) Add(id clock.ReplicaID, members ...string) (delta *Set, added int)
 		if !present {
 			added++
 		}
-		for d := range old.All {
-			delta.ctx.Add(d)
-		}
-		dot := s.ctx.Next(id)
-		s.ctx.Add(dot)
-		delta.ctx.Add(dot)
-		var dots merge.DotSet
-		dots.Add(dot)
+		dots := merge.ObservedWrite(&s.ctx, &delta.ctx, &old, id)
 		s.members.Set(m, dots)
 		delta.members.Set(m, dots)
 	}

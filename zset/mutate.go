@@ -280,16 +280,8 @@ func (s *Set) remove(delta *Set, id clock.ReplicaID, e *entry) {
 // replica has seen, as an observed-remove set's add does, in s and in the
 // delta entry de, and puts the dots involved in delta's context.
 func (s *Set) addDot(delta *Set, id clock.ReplicaID, e, de *entry) {
-	for d := range e.dots.All {
-		delta.ctx.Add(d)
-	}
-	dot := s.ctx.Next(id)
-	s.ctx.Add(dot)
-	delta.ctx.Add(dot)
-	var dots merge.DotSet
-	dots.Add(dot)
-	e.dots = dots
-	de.dots = dots
+	e.dots = merge.ObservedWrite(&s.ctx, &delta.ctx, &e.dots, id)
+	de.dots = e.dots
 }
 
 // put records the delta entry de of one operation in the delta d. If d
