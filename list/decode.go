@@ -2,6 +2,7 @@ package list
 
 import (
 	"bytes"
+	"math"
 	"slices"
 	"strings"
 
@@ -14,6 +15,24 @@ type decoder struct {
 	r       wire.Reader
 	reps    []clock.ReplicaID
 	scratch [][]byte
+	elems   uint64 // removed elements read so far; see maxDecodeElems
+}
+
+// maxDecodeElems bounds the removed elements (tombstone runs of the state
+// plus removed inserts and removals among the records) one decoding may
+// hold. A removed element costs no input bytes — a run of n of them is a
+// few bytes whatever n — yet indexing and checking them is done element by
+// element, so without this bound a tiny input could make the decoder
+// allocate and loop without limit. Live elements need no such bound: each
+// costs at least one byte of input.
+const maxDecodeElems = 1 << 20
+
+// spend counts n more removed elements against maxDecodeElems.
+func (d *decoder) spend(n uint64) {
+	d.elems += n
+	if d.elems > maxDecodeElems {
+		d.r.Fail("list: too many removed elements")
+	}
 }
 
 func (d *decoder) dot() clock.Dot {
@@ -60,7 +79,7 @@ func (d *decoder) ins(tomb bool) insRec {
 	if d.r.Err() != nil {
 		return x
 	}
-	if n == 0 || n > maxSeq || x.id.Seq+n-1 > maxSeq {
+	if n == 0 || n > maxSeq || n > math.MaxUint32 || x.id.Seq+n-1 > maxSeq {
 		d.r.Fail("list: bad run length")
 		return x
 	}
@@ -78,6 +97,7 @@ func (d *decoder) ins(tomb bool) insRec {
 		if end < 1 || end > maxSeq {
 			d.r.Fail("list: removal dots out of range")
 		}
+		d.spend(n)
 		return x
 	}
 	if d.r.Len() < x.n {
@@ -117,6 +137,16 @@ func (d *decoder) ins(tomb bool) insRec {
 // encoding: every count is bounded by the input, every dot and run
 // checked, and the elements must be distinct, their origins present and
 // their dots in the context. O(n log n).
+//
+// Limit: one encoding may hold at most 2^20 removed elements outside
+// compacted blocks (tombstones of a state, removed inserts and removals
+// recorded in a delta, together); a larger one is rejected as malformed. A
+// run of removed elements costs a few bytes of input whatever its length,
+// but decoding indexes and checks it element by element, so the bound is
+// what keeps a tiny input from costing unbounded memory and time: at the
+// limit decoding allocates some 50 MiB. Compact a state before encoding
+// it to stay under the limit. Live elements are not limited this way:
+// each costs input bytes.
 func (l *List) UnmarshalBinary(data []byte) error {
 	d := decoder{r: wire.NewReader(data)}
 	d.r.Header(tag, version1, "list")
@@ -189,11 +219,15 @@ func (l *List) UnmarshalBinary(data []byte) error {
 				}
 				bs = append(bs, sp)
 				total += w + 1
+				if total > math.MaxUint32 {
+					d.r.Fail("list: block too long")
+					break
+				}
 			}
 			if d.r.Err() != nil {
 				break
 			}
-			if total != n || !slices.ContainsFunc(bs, func(sp span) bool {
+			if total != n || n > math.MaxUint32 || !slices.ContainsFunc(bs, func(sp span) bool {
 				return sp.rep == first.Replica && sp.lo <= first.Seq && first.Seq <= sp.hi
 			}) {
 				d.r.Fail("list: block does not hold its dots")
@@ -355,10 +389,11 @@ func (d *decoder) records() records {
 			break
 		}
 		end := int64(x.rm.Seq) + int64(c-1)*int64(x.step)
-		if c == 0 || c > maxSeq || x.target.Seq+c-1 > maxSeq || end < 1 || end > maxSeq || (c == 1 && x.step != 0) {
+		if c == 0 || c > maxSeq || c > math.MaxUint32 || x.target.Seq+c-1 > maxSeq || end < 1 || end > maxSeq || (c == 1 && x.step != 0) {
 			d.r.Fail("list: bad removal")
 			break
 		}
+		d.spend(c)
 		x.n = int(c)
 		r.rem = append(r.rem, x)
 	}

@@ -278,19 +278,31 @@ func joinRem(a, b *remRec) bool {
 func (r *records) normalize() records {
 	var out records
 	// Removals: smallest dot per target element.
-	type rm struct{ target, rm clock.Dot }
-	var rms []rm
+	type rm struct {
+		target, rm clock.Dot
+		inserted   bool // applied to an insert
+	}
+	total := 0
+	for i := range r.rem {
+		total += r.rem[i].n
+	}
+	for i := range r.ins {
+		if r.ins[i].rm.Seq != 0 {
+			total += r.ins[i].n
+		}
+	}
+	rms := make([]rm, 0, total)
 	for i := range r.rem {
 		x := &r.rem[i]
 		for k := range x.n {
-			rms = append(rms, rm{shift(x.target, k), x.rmAt(k)})
+			rms = append(rms, rm{target: shift(x.target, k), rm: x.rmAt(k)})
 		}
 	}
 	for i := range r.ins {
 		x := &r.ins[i]
 		if x.rm.Seq != 0 {
 			for k := range x.n {
-				rms = append(rms, rm{x.dotAt(k), x.rmAt(k)})
+				rms = append(rms, rm{target: x.dotAt(k), rm: x.rmAt(k)})
 			}
 		}
 	}
@@ -301,17 +313,12 @@ func (r *records) normalize() records {
 		return a.rm.Compare(b.rm)
 	})
 	rms = slices.CompactFunc(rms, func(a, b rm) bool { return a.target == b.target })
-	removed := func(d clock.Dot) (clock.Dot, bool) {
-		i, ok := slices.BinarySearchFunc(rms, d, func(x rm, d clock.Dot) int { return x.target.Compare(d) })
-		if !ok {
-			return clock.Dot{}, false
-		}
-		return rms[i].rm, true
+	removal := func(d clock.Dot) (int, bool) {
+		return slices.BinarySearchFunc(rms, d, func(x rm, d clock.Dot) int { return x.target.Compare(d) })
 	}
 	// Inserts, element by element in dot order, with removals applied.
 	ins := slices.Clone(r.ins)
 	slices.SortFunc(ins, func(a, b insRec) int { return a.id.Compare(b.id) })
-	inserted := make(map[clock.Dot]bool)
 	var prevEnd clock.Dot
 	for i := range ins {
 		x := &ins[i]
@@ -321,9 +328,9 @@ func (r *records) normalize() records {
 				continue // an element given twice
 			}
 			e := x.slice(k, k+1)
-			if rmDot, ok := removed(d); ok {
-				e.rm, e.step, e.vals = rmDot, 0, nil
-				inserted[d] = true
+			if j, ok := removal(d); ok {
+				e.rm, e.step, e.vals = rms[j].rm, 0, nil
+				rms[j].inserted = true
 			}
 			out.addIns(e)
 		}
@@ -333,7 +340,7 @@ func (r *records) normalize() records {
 		}
 	}
 	for _, x := range rms {
-		if !inserted[x.target] {
+		if !x.inserted {
 			out.addRem(remRec{target: x.target, n: 1, rm: x.rm})
 		}
 	}
@@ -352,7 +359,7 @@ func (r *records) normalize() records {
 		if i > 0 && sets[i-1].target == s.target {
 			continue
 		}
-		if _, gone := removed(s.target); gone {
+		if _, gone := removal(s.target); gone {
 			continue
 		}
 		out.set = append(out.set, s)

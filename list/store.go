@@ -67,9 +67,51 @@ type page struct {
 
 // pages is one replica's part of the index: page i covers the seqs of
 // page number base+i, so the seqs of long-compacted elements cost nothing.
+// The dense range p grows only while at most about half of it is empty
+// pages; a page farther off goes to the map far, so that a few elements
+// with far-apart seqs (which a decoded state may hold) cost a few pages,
+// not the span between them. A page is in p or in far, never both.
 type pages struct {
 	base int
 	p    []*page
+	np   int // pages held in p
+	far  map[int]*page
+}
+
+// get returns page number n, or nil.
+func (ps *pages) get(n int) *page {
+	if i := n - ps.base; i >= 0 && i < len(ps.p) && ps.p[i] != nil {
+		return ps.p[i]
+	}
+	if ps.far != nil {
+		return ps.far[n]
+	}
+	return nil
+}
+
+// add stores pg as page number n, which ps does not hold.
+func (ps *pages) add(n int, pg *page) {
+	if len(ps.p) == 0 {
+		ps.base = n
+	}
+	lo, hi := min(ps.base, n), max(ps.base+len(ps.p)-1, n)
+	if hi-lo+1 > 2*(ps.np+1)+64 {
+		if ps.far == nil {
+			ps.far = make(map[int]*page)
+		}
+		ps.far[n] = pg
+		return
+	}
+	if n < ps.base {
+		grown := make([]*page, ps.base-n+len(ps.p))
+		copy(grown[ps.base-n:], ps.p)
+		ps.p, ps.base = grown, n
+	}
+	for len(ps.p) <= n-ps.base {
+		ps.p = append(ps.p, nil)
+	}
+	ps.p[n-ps.base] = pg
+	ps.np++
 }
 
 func newStore() *store {
@@ -368,21 +410,10 @@ func (s *store) setLeaf(x *run, l *ostree.Leaf[run]) {
 func (s *store) setSeqLeaf(rep uint16, seq uint64, l *ostree.Leaf[run]) {
 	ps := &s.idx[rep]
 	n := int(seq / pageSize)
-	if len(ps.p) == 0 {
-		ps.base = n
-	}
-	if n < ps.base {
-		grown := make([]*page, ps.base-n+len(ps.p))
-		copy(grown[ps.base-n:], ps.p)
-		ps.p, ps.base = grown, n
-	}
-	for len(ps.p) <= n-ps.base {
-		ps.p = append(ps.p, nil)
-	}
-	pg := ps.p[n-ps.base]
+	pg := ps.get(n)
 	if pg == nil {
 		pg = &page{}
-		ps.p[n-ps.base] = pg
+		ps.add(n, pg)
 	}
 	if pg.leaf[seq%pageSize] == nil {
 		pg.used++
@@ -417,12 +448,11 @@ func (s *store) buildIndex() {
 
 // leafOf returns the leaf holding element d per the index, or nil.
 func (s *store) leafOf(d pdot) *ostree.Leaf[run] {
-	ps := &s.idx[d.rep()]
-	n := int(d.seq()/pageSize) - ps.base
-	if n < 0 || n >= len(ps.p) || ps.p[n] == nil {
+	pg := s.idx[d.rep()].get(int(d.seq() / pageSize))
+	if pg == nil {
 		return nil
 	}
-	return ps.p[n].leaf[d.seq()%pageSize]
+	return pg.leaf[d.seq()%pageSize]
 }
 
 // collapsedIn returns the block that holds the compacted element d.
