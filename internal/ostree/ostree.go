@@ -8,9 +8,10 @@
 // its weight the run's count of visible elements); a sorted set keeps its
 // members in (score, member) order with weight 1 each and finds them with
 // Search. Items live in leaves of up to LeafCap items; inner nodes hold up to
-// innerCap children with the item count and weight sum of each, and every
-// node points to its parent, so a Cursor (leaf and slot) leads back to the
-// item's index and weighted position.
+// innerCap children with the item count, weight sum and leftmost leaf of
+// each (so Search compares against a child's first item in one step), and
+// every node points to its parent, so a Cursor (leaf and slot) leads back to
+// the item's index and weighted position.
 //
 // A Tree is not safe for concurrent use. A Cursor stays valid until the
 // next Insert or Delete (which may move items between leaves); SetWeight
@@ -56,8 +57,19 @@ type inner[T any] struct {
 	leafs  bool // children are leaves
 	count  [innerCap]int
 	weight [innerCap]int
+	// leaves[k] is the leftmost leaf under child k: the child itself if
+	// leafs, else kids[k].leaves[0]. So leaves[0] is the node's own
+	// leftmost leaf (nil while the node is empty).
 	leaves [innerCap]*Leaf[T]
-	kids   [innerCap]*inner[T]
+	kids   [innerCap]*inner[T] // children if !leafs
+}
+
+// fixLeftmost refreshes the leftmost-leaf entries of p's ancestors after
+// p's leftmost leaf may have changed. O(height).
+func fixLeftmost[T any](p *inner[T]) {
+	for ; p.parent != nil; p = p.parent {
+		p.parent.leaves[p.pidx] = p.leaves[0]
+	}
 }
 
 // Cursor names one item of a Tree by its leaf and slot, or the end of the
@@ -356,8 +368,9 @@ func (t *Tree[T]) All(yield func(Cursor[T], *T) bool) {
 // Search returns the cursor of the first item for which cmp returns 0 or
 // more, and whether cmp returned exactly 0 there; End and false if there is
 // none. cmp(x) compares x with the key sought (negative: x orders before
-// it), and the items must be in ascending order under it. O(log n · h)
-// comparisons, where the height h is log_32 n.
+// it), and the items must be in ascending order under it. O(log n)
+// comparisons; at an inner node each reaches a child's first item through
+// the node's cached leftmost leaf of that child.
 func (t *Tree[T]) Search(cmp func(*T) int) (Cursor[T], bool) {
 	l := t.head
 	if t.root != nil {
@@ -367,7 +380,7 @@ func (t *Tree[T]) Search(cmp func(*T) int) (Cursor[T], bool) {
 			lo, hi := 1, nd.n
 			for lo < hi {
 				m := int(uint(lo+hi) >> 1)
-				if cmp(nd.firstItem(m)) < 0 {
+				if cmp(&nd.leaves[m].items[0]) < 0 {
 					lo = m + 1
 				} else {
 					hi = m
@@ -398,15 +411,6 @@ func (t *Tree[T]) Search(cmp func(*T) int) (Cursor[T], bool) {
 		c = Cursor[T]{Leaf: l.next}
 	}
 	return c, cmp(&c.Leaf.items[c.Slot]) == 0
-}
-
-// firstItem returns the first item under child k.
-func (nd *inner[T]) firstItem(k int) *T {
-	for !nd.leafs {
-		nd = nd.kids[k]
-		k = 0
-	}
-	return &nd.leaves[k].items[0]
 }
 
 // Clone returns a copy of t with the same items (copied as Go values) and
@@ -444,6 +448,7 @@ func cloneInner[T any](nd, parent *inner[T], link func(*Leaf[T])) *inner[T] {
 			link(&l)
 		} else {
 			c.kids[k] = cloneInner(nd.kids[k], c, link)
+			c.leaves[k] = c.kids[k].leaves[0]
 		}
 	}
 	return c
@@ -541,19 +546,21 @@ func (t *Tree[T]) insertChild(p *inner[T], k int, leaf *Leaf[T], kid *inner[T], 
 	}
 	copy(p.count[k+1:p.n+1], p.count[k:p.n])
 	copy(p.weight[k+1:p.n+1], p.weight[k:p.n])
+	copy(p.leaves[k+1:p.n+1], p.leaves[k:p.n])
 	if p.leafs {
-		copy(p.leaves[k+1:p.n+1], p.leaves[k:p.n])
 		p.leaves[k] = leaf
 		leaf.parent = p
 	} else {
 		copy(p.kids[k+1:p.n+1], p.kids[k:p.n])
 		p.kids[k] = kid
+		p.leaves[k] = kid.leaves[0]
 		kid.parent = p
 	}
 	p.count[k] = count
 	p.weight[k] = weight
 	p.n++
 	p.renumber(k)
+	fixLeftmost(p)
 	// A new empty inner node q took no counts from p; the inserted
 	// child's items are already counted in the ancestors of the node it
 	// was inserted into only if that node is p's original self. Recount
@@ -608,9 +615,9 @@ func (t *Tree[T]) splitInner(p *inner[T]) *inner[T] {
 	q := &inner[T]{leafs: p.leafs, n: p.n - half}
 	copy(q.count[:q.n], p.count[half:p.n])
 	copy(q.weight[:q.n], p.weight[half:p.n])
+	copy(q.leaves[:q.n], p.leaves[half:p.n])
+	clear(p.leaves[half:p.n])
 	if p.leafs {
-		copy(q.leaves[:q.n], p.leaves[half:p.n])
-		clear(p.leaves[half:p.n])
 		for i := 0; i < q.n; i++ {
 			q.leaves[i].parent = q
 		}
@@ -635,6 +642,7 @@ func (t *Tree[T]) hangInnerAfter(p, q *inner[T]) {
 	if gp == nil {
 		root := &inner[T]{n: 2}
 		root.kids[0], root.kids[1] = p, q
+		root.leaves[0], root.leaves[1] = p.leaves[0], q.leaves[0]
 		p.parent, p.pidx = root, 0
 		q.parent, q.pidx = root, 1
 		root.count[0], root.weight[0] = p.sums()
@@ -751,16 +759,18 @@ func (t *Tree[T]) removeLeaf(l *Leaf[T]) {
 func (t *Tree[T]) removeEntry(p *inner[T], k int) {
 	copy(p.count[k:p.n-1], p.count[k+1:p.n])
 	copy(p.weight[k:p.n-1], p.weight[k+1:p.n])
-	if p.leafs {
-		copy(p.leaves[k:p.n-1], p.leaves[k+1:p.n])
-		p.leaves[p.n-1] = nil
-	} else {
+	copy(p.leaves[k:p.n-1], p.leaves[k+1:p.n])
+	p.leaves[p.n-1] = nil
+	if !p.leafs {
 		copy(p.kids[k:p.n-1], p.kids[k+1:p.n])
 		p.kids[p.n-1] = nil
 	}
 	p.n--
 	p.count[p.n], p.weight[p.n] = 0, 0
 	p.renumber(k)
+	if k == 0 {
+		fixLeftmost(p)
+	}
 	t.rebalanceInner(p)
 }
 
@@ -794,8 +804,8 @@ func (t *Tree[T]) rebalanceInner(p *inner[T]) {
 	if left.n+right.n <= innerCap {
 		copy(left.count[left.n:], right.count[:right.n])
 		copy(left.weight[left.n:], right.weight[:right.n])
+		copy(left.leaves[left.n:], right.leaves[:right.n])
 		if left.leafs {
-			copy(left.leaves[left.n:], right.leaves[:right.n])
 			for i := 0; i < right.n; i++ {
 				right.leaves[i].parent = left
 			}
@@ -809,6 +819,8 @@ func (t *Tree[T]) rebalanceInner(p *inner[T]) {
 		left.n += right.n
 		left.renumber(start)
 		gp.count[left.pidx], gp.weight[left.pidx] = left.sums()
+		gp.leaves[left.pidx] = left.leaves[0]
+		fixLeftmost(gp)
 		t.removeEntry(gp, right.pidx)
 		return
 	}
@@ -821,17 +833,20 @@ func (t *Tree[T]) rebalanceInner(p *inner[T]) {
 	}
 	gp.count[left.pidx], gp.weight[left.pidx] = left.sums()
 	gp.count[right.pidx], gp.weight[right.pidx] = right.sums()
+	gp.leaves[left.pidx] = left.leaves[0]
+	gp.leaves[right.pidx] = right.leaves[0]
+	fixLeftmost(gp)
 }
 
 // shiftLeft moves right's first child to the end of left.
 func (t *Tree[T]) shiftLeft(left, right *inner[T]) {
 	left.count[left.n] = right.count[0]
 	left.weight[left.n] = right.weight[0]
+	left.leaves[left.n] = right.leaves[0]
+	copy(right.leaves[:right.n-1], right.leaves[1:right.n])
+	right.leaves[right.n-1] = nil
 	if left.leafs {
-		left.leaves[left.n] = right.leaves[0]
 		left.leaves[left.n].parent = left
-		copy(right.leaves[:right.n-1], right.leaves[1:right.n])
-		right.leaves[right.n-1] = nil
 	} else {
 		left.kids[left.n] = right.kids[0]
 		left.kids[left.n].parent = left
@@ -853,11 +868,11 @@ func (t *Tree[T]) shiftRight(left, right *inner[T]) {
 	copy(right.weight[1:right.n+1], right.weight[:right.n])
 	right.count[0] = left.count[left.n-1]
 	right.weight[0] = left.weight[left.n-1]
+	copy(right.leaves[1:right.n+1], right.leaves[:right.n])
+	right.leaves[0] = left.leaves[left.n-1]
+	left.leaves[left.n-1] = nil
 	if left.leafs {
-		copy(right.leaves[1:right.n+1], right.leaves[:right.n])
-		right.leaves[0] = left.leaves[left.n-1]
 		right.leaves[0].parent = right
-		left.leaves[left.n-1] = nil
 	} else {
 		copy(right.kids[1:right.n+1], right.kids[:right.n])
 		right.kids[0] = left.kids[left.n-1]

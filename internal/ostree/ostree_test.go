@@ -91,12 +91,20 @@ func checkInner(t *testing.T, nd *inner[entry], root bool) (count, weight int) {
 				t.Fatalf("inner parent link broken")
 			}
 			c, w = checkInner(t, kid, false)
+			if nd.leaves[k] != kid.leaves[0] {
+				t.Fatalf("child %d: cached leftmost leaf is stale", k)
+			}
 		}
 		if nd.count[k] != c || nd.weight[k] != w {
 			t.Fatalf("child %d recorded (%d, %d), holds (%d, %d)", k, nd.count[k], nd.weight[k], c, w)
 		}
 		count += c
 		weight += w
+	}
+	for k := nd.n; k < innerCap; k++ {
+		if nd.leaves[k] != nil || nd.kids[k] != nil {
+			t.Fatalf("inner node keeps a pointer in unused slot %d", k)
+		}
 	}
 	return count, weight
 }
@@ -387,4 +395,61 @@ func TestBigTree(t *testing.T) {
 			check(t, tr, model)
 		}
 	}
+}
+
+// TestSearchKeepsOrder keeps a tree sorted by inserting at the place
+// Search finds and deleting at random, through splits and merges at every
+// inner level, and checks Search against the model on the way.
+func TestSearchKeepsOrder(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 7))
+	tr := New[entry]()
+	var model []entry
+	search := func(id int) (Cursor[entry], bool) {
+		return tr.Search(func(x *entry) int { return cmp.Compare(x.id, id) })
+	}
+	step := func(grow bool) {
+		if grow || len(model) == 0 {
+			id := rng.IntN(1 << 30)
+			c, _ := search(id)
+			tr.Insert(c, entry{id: id, w: 1}, 1)
+			i, _ := slices.BinarySearchFunc(model, id, func(e entry, id int) int { return cmp.Compare(e.id, id) })
+			model = slices.Insert(model, i, entry{id: id, w: 1})
+			return
+		}
+		i := rng.IntN(len(model))
+		c, ok := search(model[i].id)
+		if !ok || tr.At(c).id != model[i].id {
+			t.Fatalf("Search missed id %d", model[i].id)
+		}
+		tr.Delete(c)
+		model = slices.Delete(model, i, i+1)
+	}
+	for i := range 40000 {
+		step(true)
+		if i%5000 == 0 {
+			check(t, tr, model)
+		}
+	}
+	if h := height(tr); h < 3 {
+		t.Fatalf("height %d after 40000 inserts, want 3", h)
+	}
+	for len(model) > 0 {
+		step(rng.IntN(3) == 0)
+		if len(model)%3000 == 0 {
+			check(t, tr, model)
+			for range 50 {
+				i := rng.IntN(len(model) + 1)
+				id := 1 << 30
+				if i < len(model) {
+					id = model[i].id
+				}
+				want, found := slices.BinarySearchFunc(model, id, func(e entry, id int) int { return cmp.Compare(e.id, id) })
+				c, ok := search(id)
+				if got, _ := tr.Position(c); got != want || ok != found {
+					t.Fatalf("Search(%d) at %d (%v), want %d (%v)", id, got, ok, want, found)
+				}
+			}
+		}
+	}
+	check(t, tr, model)
 }
