@@ -165,9 +165,18 @@ func (m *DotMap[K, V, P]) Clone() DotMap[K, V, P] {
 // Equal reports whether m and o hold the same entries and are both deltas
 // or both full states.
 func (m *DotMap[K, V, P]) Equal(o *DotMap[K, V, P]) bool {
-	if m.delta != o.delta || m.Len() != o.Len() {
-		return false
-	}
+	return m.delta == o.delta && m.Len() == o.Len() && equalEntries[V, P, K](m, o)
+}
+
+// entries is what equalEntries needs of a map of dot stores.
+type entries[K comparable, V any] interface {
+	Get(k K) (V, bool)
+	All(yield func(K, V) bool)
+}
+
+// equalEntries reports whether every entry of m is in o with an equal
+// store; with equal lengths, whether they hold the same entries.
+func equalEntries[V any, P Store[V], K comparable, M entries[K, V]](m, o M) bool {
 	for k, v := range m.All {
 		ov, ok := o.Get(k)
 		if !ok || !P(&v).Equal(&ov) {
@@ -181,6 +190,11 @@ func (m *DotMap[K, V, P]) Equal(o *DotMap[K, V, P]) bool {
 // changed. If o is a delta it visits only o's keys; otherwise it visits
 // every key of m and o. m stays a delta only if both were. The contexts are
 // not modified; the caller merges octx into ctx afterwards.
+//
+// KeyedDotMap.Join is this algorithm over its own table. It is not shared
+// through a generic function because calls through a type parameter's
+// method set make the loop bodies' closures escape: the join would
+// allocate.
 func (m *DotMap[K, V, P]) Join(ctx *clock.CausalContext, o *DotMap[K, V, P], octx *clock.CausalContext) bool {
 	wasDelta := m.delta
 	m.delta = m.delta && o.delta

@@ -325,6 +325,9 @@ func (s *slot) Join(ctx *clock.CausalContext, o *slot, octx *clock.CausalContext
 	return changed
 }
 
+// Key returns the member the slot holds; s.e must not be nil.
+func (s *slot) Key() string { return s.e.member }
+
 // IsEmpty reports whether the member holds no state worth keeping: no
 // dots and an empty counter.
 func (s *slot) IsEmpty() bool { return s.e == nil || (s.e.dots.IsEmpty() && s.e.scoreEmpty()) }

@@ -31,7 +31,8 @@ var (
 )
 
 // members is the dot store of a sorted set: member → its dots and score.
-type members = merge.DotMap[string, slot, *slot]
+// Each slot's entry holds its member, so the table keeps no key beside it.
+type members = merge.KeyedDotMap[slot, *slot]
 
 // Set is a replicated Redis sorted set. See the package documentation for
 // the conflict rules.

@@ -18,7 +18,11 @@
 // and changes made through At keep every cursor valid.
 package ostree
 
+import "math"
+
 const (
+	// MaxWeight is the greatest weight of one item.
+	MaxWeight = math.MaxUint32
 	// LeafCap is the number of items a leaf holds.
 	LeafCap  = 32
 	innerCap = 32
@@ -35,7 +39,7 @@ type Leaf[T any] struct {
 	n          int
 	total      int // sum of w[:n]
 	prev, next *Leaf[T]
-	w          [LeafCap]int
+	w          [LeafCap]uint32 // 4 bytes, not 8: a leaf of 16-byte items fits a smaller size class
 	items      [LeafCap]T
 }
 
@@ -61,15 +65,54 @@ type inner[T any] struct {
 	// leafs, else kids[k].leaves[0]. So leaves[0] is the node's own
 	// leftmost leaf (nil while the node is empty).
 	leaves [innerCap]*Leaf[T]
+	// firsts[k] is a copy of the first item of leaves[k] (zero while that
+	// leaf is empty), so Search compares without visiting leaves.
+	firsts [innerCap]T
 	kids   [innerCap]*inner[T] // children if !leafs
 }
 
+// weight returns w as a leaf stores it, or panics if it is out of range.
+func weight(w int) uint32 {
+	if w < 0 || w > MaxWeight {
+		panic("ostree: weight out of range")
+	}
+	return uint32(w)
+}
+
 // fixLeftmost refreshes the leftmost-leaf entries of p's ancestors after
-// p's leftmost leaf may have changed. O(height).
+// p's leftmost leaf or its first item may have changed. O(height).
 func fixLeftmost[T any](p *inner[T]) {
 	for ; p.parent != nil; p = p.parent {
 		p.parent.leaves[p.pidx] = p.leaves[0]
+		p.parent.firsts[p.pidx] = p.firsts[0]
 	}
+}
+
+// fixFirst refreshes the copies of l's first item in its ancestors after
+// it changed; l must not be empty. O(height), and O(1) unless l is the
+// leftmost leaf of its parent.
+func fixFirst[T any](l *Leaf[T]) {
+	p, k := l.parent, l.pidx
+	for p != nil {
+		p.firsts[k] = l.items[0]
+		if k != 0 {
+			return
+		}
+		p, k = p.parent, p.pidx
+	}
+}
+
+// setChild makes leaf (if p.leafs) or kid child k of p, with its
+// leftmost-leaf entries; it does not set parent links or sums.
+func (p *inner[T]) setChild(k int, leaf *Leaf[T], kid *inner[T]) {
+	if p.leafs {
+		p.leaves[k] = leaf
+		p.firsts[k] = leaf.items[0]
+		return
+	}
+	p.kids[k] = kid
+	p.leaves[k] = kid.leaves[0]
+	p.firsts[k] = kid.firsts[0]
 }
 
 // Cursor names one item of a Tree by its leaf and slot, or the end of the
@@ -126,12 +169,13 @@ func (t *Tree[T]) IsEnd(c Cursor[T]) bool {
 }
 
 // At returns a pointer to the item at c, valid until the tree next changes
-// shape. A change of the item's weight must be told with SetWeight; a
-// change of the fields Search compares must keep the items in order. O(1).
+// shape. A change of the item's weight must be told with SetWeight. The
+// fields Search compares must not be changed through At: inner nodes keep
+// copies of some items for Search. O(1).
 func (t *Tree[T]) At(c Cursor[T]) *T { return &c.Leaf.items[c.Slot] }
 
 // ItemWeight returns the weight of the item at c. O(1).
-func (t *Tree[T]) ItemWeight(c Cursor[T]) int { return c.Leaf.w[c.Slot] }
+func (t *Tree[T]) ItemWeight(c Cursor[T]) int { return int(c.Leaf.w[c.Slot]) }
 
 // LeafWeight returns the sum of the weights of the items in l. O(1).
 func (t *Tree[T]) LeafWeight(l *Leaf[T]) int { return l.total }
@@ -203,8 +247,8 @@ func (t *Tree[T]) FindWeightLeaf(p int) (c Cursor[T], off, leafStart int) {
 // p of l (0 ≤ p < LeafWeight(l)) and p's offset in it. O(LeafCap).
 func FindInLeaf[T any](l *Leaf[T], p int) (Cursor[T], int) {
 	s := 0
-	for p >= l.w[s] {
-		p -= l.w[s]
+	for p >= int(l.w[s]) {
+		p -= int(l.w[s])
 		s++
 	}
 	return Cursor[T]{Leaf: l, Slot: s}, p
@@ -242,7 +286,7 @@ func (t *Tree[T]) Position(c Cursor[T]) (index, before int) {
 	l := c.Leaf
 	index = c.Slot
 	for s := range c.Slot {
-		before += l.w[s]
+		before += int(l.w[s])
 	}
 	idx := l.pidx
 	for nd := l.parent; nd != nil; nd = nd.parent {
@@ -261,15 +305,15 @@ func (t *Tree[T]) LeafStart(l *Leaf[T]) (index, before int) {
 	return t.Position(Cursor[T]{Leaf: l})
 }
 
-// SetWeight sets the weight of the item at c to w (w ≥ 0). Cursors stay
-// valid. O(log n).
+// SetWeight sets the weight of the item at c to w (0 ≤ w ≤ MaxWeight);
+// it panics if w is out of range. Cursors stay valid. O(log n).
 func (t *Tree[T]) SetWeight(c Cursor[T], w int) {
 	l := c.Leaf
-	d := w - l.w[c.Slot]
+	d := w - int(l.w[c.Slot])
 	if d == 0 {
 		return
 	}
-	l.w[c.Slot] = w
+	l.w[c.Slot] = weight(w)
 	t.addWeight(l, d)
 }
 
@@ -295,10 +339,11 @@ func (t *Tree[T]) addCount(l *Leaf[T], dc, dw int) {
 	}
 }
 
-// Insert inserts item with weight w before the item at c (at the end if c
-// is End) and returns its cursor. Other cursors are invalid afterwards.
-// O(log n).
+// Insert inserts item with weight w (0 ≤ w ≤ MaxWeight) before the item
+// at c (at the end if c is End) and returns its cursor; it panics if w is
+// out of range. Other cursors are invalid afterwards. O(log n).
 func (t *Tree[T]) Insert(c Cursor[T], item T, w int) Cursor[T] {
+	lw := weight(w) // before any change
 	l := c.Leaf
 	s := c.Slot
 	if l.n == LeafCap {
@@ -310,6 +355,8 @@ func (t *Tree[T]) Insert(c Cursor[T], item T, w int) Cursor[T] {
 			t.linkAfter(l, nl)
 			t.insertLeafAfter(l, nl)
 			l, s = nl, 0
+		} else if nl, ns, ok := t.lend(l, s); ok {
+			l, s = nl, ns
 		} else {
 			r := t.splitLeaf(l)
 			if s > l.n {
@@ -321,9 +368,12 @@ func (t *Tree[T]) Insert(c Cursor[T], item T, w int) Cursor[T] {
 	copy(l.items[s+1:l.n+1], l.items[s:l.n])
 	copy(l.w[s+1:l.n+1], l.w[s:l.n])
 	l.items[s] = item
-	l.w[s] = w
+	l.w[s] = lw
 	l.n++
 	t.addCount(l, 1, w)
+	if s == 0 {
+		fixFirst(l)
+	}
 	return Cursor[T]{Leaf: l, Slot: s}
 }
 
@@ -332,7 +382,7 @@ func (t *Tree[T]) Insert(c Cursor[T], item T, w int) Cursor[T] {
 func (t *Tree[T]) Delete(c Cursor[T]) T {
 	l, s := c.Leaf, c.Slot
 	item := l.items[s]
-	w := l.w[s]
+	w := int(l.w[s])
 	copy(l.items[s:l.n-1], l.items[s+1:l.n])
 	copy(l.w[s:l.n-1], l.w[s+1:l.n])
 	l.n--
@@ -340,6 +390,9 @@ func (t *Tree[T]) Delete(c Cursor[T]) T {
 	l.items[l.n] = zero
 	l.w[l.n] = 0
 	t.addCount(l, -1, -w)
+	if s == 0 && l.n > 0 {
+		fixFirst(l)
+	}
 	if l.n < minLeaf && l.parent != nil {
 		t.rebalanceLeaf(l)
 	}
@@ -369,8 +422,8 @@ func (t *Tree[T]) All(yield func(Cursor[T], *T) bool) {
 // more, and whether cmp returned exactly 0 there; End and false if there is
 // none. cmp(x) compares x with the key sought (negative: x orders before
 // it), and the items must be in ascending order under it. O(log n)
-// comparisons; at an inner node each reaches a child's first item through
-// the node's cached leftmost leaf of that child.
+// comparisons; at an inner node each compares the node's copy of a
+// child's first item, so a search visits one node a level and one leaf.
 func (t *Tree[T]) Search(cmp func(*T) int) (Cursor[T], bool) {
 	l := t.head
 	if t.root != nil {
@@ -380,7 +433,7 @@ func (t *Tree[T]) Search(cmp func(*T) int) (Cursor[T], bool) {
 			lo, hi := 1, nd.n
 			for lo < hi {
 				m := int(uint(lo+hi) >> 1)
-				if cmp(&nd.leaves[m].items[0]) < 0 {
+				if cmp(&nd.firsts[m]) < 0 {
 					lo = m + 1
 				} else {
 					hi = m
@@ -439,7 +492,7 @@ func (t *Tree[T]) Clone() *Tree[T] {
 }
 
 func cloneInner[T any](nd, parent *inner[T], link func(*Leaf[T])) *inner[T] {
-	c := &inner[T]{parent: parent, pidx: nd.pidx, n: nd.n, leafs: nd.leafs, count: nd.count, weight: nd.weight}
+	c := &inner[T]{parent: parent, pidx: nd.pidx, n: nd.n, leafs: nd.leafs, count: nd.count, weight: nd.weight, firsts: nd.firsts}
 	for k := 0; k < nd.n; k++ {
 		if nd.leafs {
 			l := *nd.leaves[k]
@@ -478,6 +531,43 @@ func (t *Tree[T]) unlink(l *Leaf[T]) {
 	}
 }
 
+// lendMin is the room a sibling must have for a full leaf to lend it
+// items instead of splitting.
+const lendMin = LeafCap / 8
+
+// lend makes room in the full leaf l for an insertion at slot s by moving
+// items to a sibling under the same parent that has room: leaves then
+// split only when their neighbours are full too, and stay fuller than
+// halves of splits would. It returns the leaf and slot where the insertion
+// now goes, and false if no sibling has room.
+func (t *Tree[T]) lend(l *Leaf[T], s int) (*Leaf[T], int, bool) {
+	p := l.parent
+	if p == nil {
+		return l, s, false
+	}
+	if l.pidx > 0 {
+		if left := p.leaves[l.pidx-1]; left.n <= LeafCap-lendMin {
+			k := (LeafCap - left.n + 1) / 2
+			start := left.n
+			t.moveLeft(p, left, l, k)
+			if s < k {
+				return left, start + s, true
+			}
+			return l, s - k, true
+		}
+	}
+	if l.pidx+1 < p.n {
+		if right := p.leaves[l.pidx+1]; right.n <= LeafCap-lendMin {
+			t.moveRight(p, l, right, (LeafCap-right.n+1)/2)
+			if s <= l.n {
+				return l, s, true
+			}
+			return right, s - l.n, true
+		}
+	}
+	return l, s, false
+}
+
 // splitLeaf moves the upper half of the full leaf l into a new leaf after
 // it and returns the new leaf.
 func (t *Tree[T]) splitLeaf(l *Leaf[T]) *Leaf[T] {
@@ -488,7 +578,7 @@ func (t *Tree[T]) splitLeaf(l *Leaf[T]) *Leaf[T] {
 	var zero T
 	moved := 0
 	for s := half; s < l.n; s++ {
-		moved += l.w[s]
+		moved += int(l.w[s])
 		l.items[s] = zero
 		l.w[s] = 0
 	}
@@ -511,7 +601,8 @@ func (t *Tree[T]) insertLeafAfter(l, r *Leaf[T]) {
 	p := l.parent
 	if p == nil {
 		root := &inner[T]{n: 2, leafs: true}
-		root.leaves[0], root.leaves[1] = l, r
+		root.setChild(0, l, nil)
+		root.setChild(1, r, nil)
 		root.count[0], root.weight[0] = l.n, l.total
 		root.count[1], root.weight[1] = r.n, r.total
 		l.parent, l.pidx = root, 0
@@ -547,15 +638,14 @@ func (t *Tree[T]) insertChild(p *inner[T], k int, leaf *Leaf[T], kid *inner[T], 
 	copy(p.count[k+1:p.n+1], p.count[k:p.n])
 	copy(p.weight[k+1:p.n+1], p.weight[k:p.n])
 	copy(p.leaves[k+1:p.n+1], p.leaves[k:p.n])
+	copy(p.firsts[k+1:p.n+1], p.firsts[k:p.n])
 	if p.leafs {
-		p.leaves[k] = leaf
 		leaf.parent = p
 	} else {
 		copy(p.kids[k+1:p.n+1], p.kids[k:p.n])
-		p.kids[k] = kid
-		p.leaves[k] = kid.leaves[0]
 		kid.parent = p
 	}
+	p.setChild(k, leaf, kid)
 	p.count[k] = count
 	p.weight[k] = weight
 	p.n++
@@ -617,6 +707,8 @@ func (t *Tree[T]) splitInner(p *inner[T]) *inner[T] {
 	copy(q.weight[:q.n], p.weight[half:p.n])
 	copy(q.leaves[:q.n], p.leaves[half:p.n])
 	clear(p.leaves[half:p.n])
+	copy(q.firsts[:q.n], p.firsts[half:p.n])
+	clear(p.firsts[half:p.n])
 	if p.leafs {
 		for i := 0; i < q.n; i++ {
 			q.leaves[i].parent = q
@@ -641,8 +733,8 @@ func (t *Tree[T]) hangInnerAfter(p, q *inner[T]) {
 	gp := p.parent
 	if gp == nil {
 		root := &inner[T]{n: 2}
-		root.kids[0], root.kids[1] = p, q
-		root.leaves[0], root.leaves[1] = p.leaves[0], q.leaves[0]
+		root.setChild(0, nil, p)
+		root.setChild(1, nil, q)
 		p.parent, p.pidx = root, 0
 		q.parent, q.pidx = root, 1
 		root.count[0], root.weight[0] = p.sums()
@@ -690,42 +782,58 @@ func (t *Tree[T]) rebalanceLeaf(l *Leaf[T]) {
 			t.moved(left.items[start:left.n], left)
 		}
 		right.n, right.total = 0, 0
+		if start == 0 && left.n > 0 {
+			fixFirst(left) // left was empty: its first item is new
+		}
 		t.removeLeaf(right)
 		return
 	}
 	// Even out the two leaves.
 	if left.n > right.n {
-		k := (left.n - right.n) / 2
-		copy(right.items[k:right.n+k], right.items[:right.n])
-		copy(right.w[k:right.n+k], right.w[:right.n])
-		copy(right.items[:k], left.items[left.n-k:left.n])
-		copy(right.w[:k], left.w[left.n-k:left.n])
-		moved := 0
-		var zero T
-		for s := left.n - k; s < left.n; s++ {
-			moved += left.w[s]
-			left.items[s] = zero
-			left.w[s] = 0
-		}
-		left.n -= k
-		right.n += k
-		left.total -= moved
-		right.total += moved
-		p.count[left.pidx] -= k
-		p.weight[left.pidx] -= moved
-		p.count[right.pidx] += k
-		p.weight[right.pidx] += moved
-		if t.moved != nil {
-			t.moved(right.items[:k], right)
-		}
-		return
+		t.moveRight(p, left, right, (left.n-right.n)/2)
+	} else {
+		t.moveLeft(p, left, right, (right.n-left.n)/2)
 	}
-	k := (right.n - left.n) / 2
+}
+
+// moveRight moves the last k items of left to the front of its next
+// sibling right, both children of p.
+func (t *Tree[T]) moveRight(p *inner[T], left, right *Leaf[T], k int) {
+	t.gen++
+	copy(right.items[k:right.n+k], right.items[:right.n])
+	copy(right.w[k:right.n+k], right.w[:right.n])
+	copy(right.items[:k], left.items[left.n-k:left.n])
+	copy(right.w[:k], left.w[left.n-k:left.n])
+	moved := 0
+	var zero T
+	for s := left.n - k; s < left.n; s++ {
+		moved += int(left.w[s])
+		left.items[s] = zero
+		left.w[s] = 0
+	}
+	left.n -= k
+	right.n += k
+	left.total -= moved
+	right.total += moved
+	p.count[left.pidx] -= k
+	p.weight[left.pidx] -= moved
+	p.count[right.pidx] += k
+	p.weight[right.pidx] += moved
+	fixFirst(right)
+	if t.moved != nil {
+		t.moved(right.items[:k], right)
+	}
+}
+
+// moveLeft moves the first k items of right to the end of its previous
+// sibling left, both children of p.
+func (t *Tree[T]) moveLeft(p *inner[T], left, right *Leaf[T], k int) {
+	t.gen++
 	copy(left.items[left.n:left.n+k], right.items[:k])
 	copy(left.w[left.n:left.n+k], right.w[:k])
 	moved := 0
 	for s := range k {
-		moved += right.w[s]
+		moved += int(right.w[s])
 	}
 	copy(right.items[:right.n-k], right.items[k:right.n])
 	copy(right.w[:right.n-k], right.w[k:right.n])
@@ -743,6 +851,10 @@ func (t *Tree[T]) rebalanceLeaf(l *Leaf[T]) {
 	p.weight[left.pidx] += moved
 	p.count[right.pidx] -= k
 	p.weight[right.pidx] -= moved
+	if start == 0 {
+		fixFirst(left)
+	}
+	fixFirst(right)
 	if t.moved != nil {
 		t.moved(left.items[start:left.n], left)
 	}
@@ -761,6 +873,9 @@ func (t *Tree[T]) removeEntry(p *inner[T], k int) {
 	copy(p.weight[k:p.n-1], p.weight[k+1:p.n])
 	copy(p.leaves[k:p.n-1], p.leaves[k+1:p.n])
 	p.leaves[p.n-1] = nil
+	copy(p.firsts[k:p.n-1], p.firsts[k+1:p.n])
+	var zero T
+	p.firsts[p.n-1] = zero
 	if !p.leafs {
 		copy(p.kids[k:p.n-1], p.kids[k+1:p.n])
 		p.kids[p.n-1] = nil
@@ -805,6 +920,7 @@ func (t *Tree[T]) rebalanceInner(p *inner[T]) {
 		copy(left.count[left.n:], right.count[:right.n])
 		copy(left.weight[left.n:], right.weight[:right.n])
 		copy(left.leaves[left.n:], right.leaves[:right.n])
+		copy(left.firsts[left.n:], right.firsts[:right.n])
 		if left.leafs {
 			for i := 0; i < right.n; i++ {
 				right.leaves[i].parent = left
@@ -819,8 +935,7 @@ func (t *Tree[T]) rebalanceInner(p *inner[T]) {
 		left.n += right.n
 		left.renumber(start)
 		gp.count[left.pidx], gp.weight[left.pidx] = left.sums()
-		gp.leaves[left.pidx] = left.leaves[0]
-		fixLeftmost(gp)
+		fixLeftmost(left)
 		t.removeEntry(gp, right.pidx)
 		return
 	}
@@ -833,9 +948,9 @@ func (t *Tree[T]) rebalanceInner(p *inner[T]) {
 	}
 	gp.count[left.pidx], gp.weight[left.pidx] = left.sums()
 	gp.count[right.pidx], gp.weight[right.pidx] = right.sums()
-	gp.leaves[left.pidx] = left.leaves[0]
 	gp.leaves[right.pidx] = right.leaves[0]
-	fixLeftmost(gp)
+	gp.firsts[right.pidx] = right.firsts[0]
+	fixLeftmost(left)
 }
 
 // shiftLeft moves right's first child to the end of left.
@@ -845,6 +960,10 @@ func (t *Tree[T]) shiftLeft(left, right *inner[T]) {
 	left.leaves[left.n] = right.leaves[0]
 	copy(right.leaves[:right.n-1], right.leaves[1:right.n])
 	right.leaves[right.n-1] = nil
+	left.firsts[left.n] = right.firsts[0]
+	copy(right.firsts[:right.n-1], right.firsts[1:right.n])
+	var zero T
+	right.firsts[right.n-1] = zero
 	if left.leafs {
 		left.leaves[left.n].parent = left
 	} else {
@@ -871,6 +990,10 @@ func (t *Tree[T]) shiftRight(left, right *inner[T]) {
 	copy(right.leaves[1:right.n+1], right.leaves[:right.n])
 	right.leaves[0] = left.leaves[left.n-1]
 	left.leaves[left.n-1] = nil
+	copy(right.firsts[1:right.n+1], right.firsts[:right.n])
+	right.firsts[0] = left.firsts[left.n-1]
+	var zero T
+	left.firsts[left.n-1] = zero
 	if left.leafs {
 		right.leaves[0].parent = right
 	} else {

@@ -40,10 +40,10 @@ func check(t *testing.T, tr *Tree[entry], model []entry) {
 		}
 		sum := 0
 		for s := 0; s < l.n; s++ {
-			if l.w[s] != l.items[s].w {
+			if int(l.w[s]) != l.items[s].w {
 				t.Fatalf("slot weight %d, item says %d", l.w[s], l.items[s].w)
 			}
-			sum += l.w[s]
+			sum += int(l.w[s])
 			got = append(got, l.items[s])
 		}
 		if sum != l.total {
@@ -98,11 +98,14 @@ func checkInner(t *testing.T, nd *inner[entry], root bool) (count, weight int) {
 		if nd.count[k] != c || nd.weight[k] != w {
 			t.Fatalf("child %d recorded (%d, %d), holds (%d, %d)", k, nd.count[k], nd.weight[k], c, w)
 		}
+		if l := nd.leaves[k]; l.n > 0 && nd.firsts[k].id != l.items[0].id { // Search compares ids
+			t.Fatalf("child %d: copy of its first item is stale: %v, leaf holds %v", k, nd.firsts[k], l.items[0])
+		}
 		count += c
 		weight += w
 	}
 	for k := nd.n; k < innerCap; k++ {
-		if nd.leaves[k] != nil || nd.kids[k] != nil {
+		if nd.leaves[k] != nil || nd.kids[k] != nil || nd.firsts[k] != (entry{}) {
 			t.Fatalf("inner node keeps a pointer in unused slot %d", k)
 		}
 	}
@@ -452,4 +455,34 @@ func TestSearchKeepsOrder(t *testing.T) {
 		}
 	}
 	check(t, tr, model)
+}
+
+// TestWeightOutOfRange checks that a weight a leaf cannot hold is refused
+// with a panic, not stored wrapped.
+func TestWeightOutOfRange(t *testing.T) {
+	for _, w := range []int{-1, MaxWeight + 1} {
+		t.Run(fmt.Sprint(w), func(t *testing.T) {
+			tr := New[entry]()
+			c := tr.Insert(tr.End(), entry{id: 1}, MaxWeight)
+			if tr.Weight() != MaxWeight {
+				t.Fatalf("Weight = %d, want %d", tr.Weight(), MaxWeight)
+			}
+			for name, f := range map[string]func(){
+				"Insert":    func() { tr.Insert(tr.End(), entry{id: 2}, w) },
+				"SetWeight": func() { tr.SetWeight(c, w) },
+			} {
+				func() {
+					defer func() {
+						if recover() == nil {
+							t.Errorf("%s with weight %d did not panic", name, w)
+						}
+					}()
+					f()
+				}()
+			}
+			if tr.Len() != 1 || tr.ItemWeight(c) != MaxWeight {
+				t.Fatalf("a refused weight changed the tree: Len %d, weight %d", tr.Len(), tr.ItemWeight(c))
+			}
+		})
+	}
 }
