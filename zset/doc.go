@@ -15,8 +15,9 @@
 // # Model
 //
 // Membership is an add-wins observed-remove set on the merge kernel: a
-// merge.DotMap from member to the dots of the adds that made it present,
-// with one causal context for the whole set. Every ZADD and ZINCRBY adds a
+// merge.KeyedDotMap from member to the dots of the adds that made it
+// present, with one causal context for the whole set. Each member's entry
+// holds its member string, so the map's table keeps only a pointer to it. Every ZADD and ZINCRBY adds a
 // fresh dot (so it wins over a concurrent removal); a removal drops the dots
 // it saw.
 //
@@ -38,6 +39,10 @@
 // every merge: a merge re-indexes only the members it touches. Each member
 // knows the leaf that holds it, so rank queries need no search. The index
 // is derived state: it is neither compared nor encoded.
+//
+// Memory: about 156 bytes a member for a million 16-byte members, the
+// member strings included (a 96-byte entry, a hash-table slot and a share
+// of an index leaf); Redis's skiplist sorted set takes about 126.
 //
 // # Scores
 //
