@@ -125,6 +125,35 @@ func (c *CausalContext) Add(d Dot) bool {
 	return true
 }
 
+// AddRange adds the dots from…to of r (none if from > to; Seq 0 is
+// ignored) and reports whether the context changed. A range that continues
+// r's contiguous prefix (from ≤ the vector's entry for r, plus one) costs
+// O(1) plus O(r's cloud dots); any other costs to − from + 1 Adds.
+func (c *CausalContext) AddRange(r ReplicaID, from, to uint64) bool {
+	from = max(from, 1)
+	if from > to {
+		return false
+	}
+	if from > c.vv.Get(r)+1 {
+		changed := false
+		for seq := from; ; seq++ {
+			if c.Add(Dot{Replica: r, Seq: seq}) {
+				changed = true
+			}
+			if seq == to {
+				return changed
+			}
+		}
+	}
+	if !c.vv.Advance(r, to) {
+		return false
+	}
+	if c.n > 0 {
+		c.absorb(r)
+	}
+	return true
+}
+
 func (c *CausalContext) bigAdd(d Dot) {
 	s := c.big[d.Replica]
 	if s == nil {
