@@ -163,15 +163,24 @@ func TestUnmarshalRejects(t *testing.T) {
 
 // FuzzDecodeCounter checks that decoding never panics, and that whatever
 // decodes was the canonical encoding of its state, decodes again to an
-// Equal state, reads, and merges into an empty counter as itself.
+// Equal state, reads, and merges into an empty counter as itself; and that
+// ParseLone accepts exactly the encodings of non-empty counters of Lone
+// shape, as that counter.
 func FuzzDecodeCounter(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var c counter.Counter
+		l, lone := counter.ParseLone(data)
 		if err := c.UnmarshalBinary(data); err != nil {
 			if !errors.Is(err, merge.ErrMalformed) {
 				t.Fatalf("error does not wrap ErrMalformed: %v", err)
 			}
+			if lone {
+				t.Fatalf("ParseLone accepted what UnmarshalBinary refuses (%v): %x", err, data)
+			}
 			return
+		}
+		if back, ok := c.Lone(); lone != (ok && back.Seq != 0) || (lone && (back != l || !l.Counter().Equal(&c))) {
+			t.Fatalf("ParseLone = %+v, %t; the decoded counter's Lone() = %+v, %t", l, lone, back, ok)
 		}
 		enc, err := c.AppendBinary(nil)
 		if err != nil {

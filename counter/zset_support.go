@@ -1,6 +1,9 @@
 package counter
 
 import (
+	"bytes"
+	"math"
+
 	"github.com/redcrdt/redcrdt/clock"
 	"github.com/redcrdt/redcrdt/internal/wire"
 )
@@ -239,6 +242,53 @@ func (l Lone) AppendBinary(b []byte) []byte {
 	}
 	b = append(b, kindInt)
 	return wire.AppendVarint(b, l.Value.Int)
+}
+
+// ParseLone returns the Lone whose encoding data is and true, if data is
+// the encoding of a non-empty counter of that shape (the bytes
+// Lone.AppendBinary writes, which are also those of its Counter), and false
+// otherwise: for the empty counter, any other counter and malformed input
+// alike. It does not allocate,
+// so a container decodes its usual element counters with it and falls
+// back to Counter.UnmarshalBinary when it returns false. Every Lone it
+// returns is one UnmarshalBinary accepts. O(len(data)).
+func ParseLone(data []byte) (Lone, bool) {
+	var l Lone
+	r := wire.NewReader(data)
+	if len(data) < 2 || data[0] != tag || data[1] != version1 {
+		return Lone{}, false
+	}
+	r.Byte()
+	r.Byte()
+	ctx := wire.NewReader(r.Bytes())
+	if ctx.Len() < 4 || ctx.Byte() != 'C' || ctx.Byte() != 1 {
+		return Lone{}, false
+	}
+	if ctx.Uvarint() == 1 {
+		l.Replica, l.Seq = clock.ReplicaID(ctx.Uvarint()), ctx.Uvarint()
+	}
+	r.Byte() // totals and reset totals: the re-encoding below checks them
+	r.Byte()
+	if r.Uvarint() == 1 {
+		r.Uvarint() // the base's dot: the re-encoding checks it too
+		r.Uvarint()
+		l.Time, l.HasBase = clock.Timestamp(r.Uvarint()), true
+		switch r.Byte() {
+		case kindInt:
+			l.Value = IntNumber(r.Varint())
+		case kindFloat:
+			l.Value = FloatNumber(r.Float())
+		}
+	}
+	if r.Err() != nil || ctx.Err() != nil || l.Seq == 0 || l.Seq == math.MaxUint64 ||
+		(l.Value.IsFloat && !canonicalFloat(l.Value.Float)) {
+		return Lone{}, false
+	}
+	var buf [64]byte
+	if !bytes.Equal(l.AppendBinary(buf[:0]), data) {
+		return Lone{}, false
+	}
+	return l, true
 }
 
 // appendPrefixContext appends the canonical encoding of the causal context

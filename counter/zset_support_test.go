@@ -52,6 +52,13 @@ func TestLoneMatchesCounter(t *testing.T) {
 			if back, ok := c.Lone(); !ok || back != l {
 				t.Fatalf("run %d step %d: Lone() = %+v, %t; want %+v", run, step, back, ok, l)
 			}
+			if got, ok := counter.ParseLone(encode(t, c)); !ok || got != l {
+				t.Fatalf("run %d step %d: ParseLone of the state = %+v, %t; want %+v", run, step, got, ok, l)
+			}
+			back, isLone := dc.Lone()
+			if got, ok := counter.ParseLone(encode(t, dc)); ok != (isLone && back.Seq != 0) || (ok && got != back) {
+				t.Fatalf("run %d step %d: ParseLone of the delta = %+v, %t; its Lone() = %+v, %t", run, step, got, ok, back, isLone)
+			}
 		}
 	}
 }

@@ -73,16 +73,18 @@ func (s *Set) UnmarshalBinary(data []byte) error {
 		if r.Err() != nil {
 			break
 		}
-		c := counter.New()
-		if err := c.UnmarshalBinary(enc); err != nil {
-			return fmt.Errorf("zset: score of a member: %w", err)
-		}
-		if c.IsEmpty() {
-			r.Fail("zset: member without a score")
-			break
-		}
 		e := &entry{member: m, dots: dots}
-		e.setDecoded(c)
+		if l, ok := counter.ParseLone(enc); !ok || !e.setLone(l) {
+			c := counter.New()
+			if err := c.UnmarshalBinary(enc); err != nil {
+				return fmt.Errorf("zset: score of a member: %w", err)
+			}
+			if c.IsEmpty() {
+				r.Fail("zset: member without a score")
+				break
+			}
+			e.setDecoded(c)
+		}
 		out.members.Set(m, slot{e})
 		prev = m
 	}
