@@ -121,10 +121,10 @@ func (d *decoder) ins(tomb bool) insRec {
 		sb.Write(v)
 	}
 	all := sb.String()
-	x.vals = make([]string, x.n)
+	x.vals = recVals{s: make([]string, x.n)}
 	at := 0
 	for k, v := range d.scratch {
-		x.vals[k] = all[at : at+len(v)]
+		x.vals.s[k] = all[at : at+len(v)]
 		at += len(v)
 	}
 	clear(d.scratch)
@@ -340,9 +340,7 @@ func (s *store) decodeRun(x *insRec) bool {
 	} else {
 		vs := &s.vals[id.rep()]
 		y.val = vs.alloc(x.n)
-		for k, v := range x.vals {
-			vs.set(y.val+uint32(k), v)
-		}
+		vs.setVals(y.val, x.vals)
 	}
 	s.tree.Insert(s.tree.End(), y, y.weight())
 	return true

@@ -152,7 +152,7 @@ func TestDecodeBoundsRemovalRecords(t *testing.T) {
 		// The removal of seqs 1..3 by dot 4 is held as one record; widen
 		// it to n elements removed by dot n+1.
 		var ctx clock.CausalContext
-		addRange(&ctx, 1, n+1, n+1)
+		ctx.AddRange(1, n+1, n+1)
 		cb, err := ctx.AppendBinary(nil)
 		if err != nil {
 			t.Fatal(err)
@@ -210,7 +210,7 @@ func TestDecodeBoundsSparseSeqs(t *testing.T) {
 		if _, _, err := l.PushRight(1, "a"); err != nil {
 			t.Fatal(err)
 		}
-		addRange(l.context(), 1, 2, hi-1)
+		l.context().AddRange(1, 2, hi-1)
 		if _, _, err := l.PushRight(1, "b"); err != nil {
 			t.Fatal(err)
 		}

@@ -42,8 +42,10 @@
 // and an index from dot to leaf (built on the first merge) finds an
 // element for a merge in O(log n). A run of tombstones takes one item
 // whatever its length. Consecutive local edits reuse a cached position,
-// typing on at the end of a run extends it in place, and the dots of
-// local edits enter the causal context in batches. Values live in
+// typing on at the end of a run extends it in place, removing an element
+// at the end of a run next to the tombstones it continues (a backspace, a
+// forward delete, a pop) moves it to them in place, and the dots of local
+// edits enter the causal context in batches. Values live in
 // per-replica slot arenas whose chunks are freed once every value in them
 // is removed, so a queue's memory follows its length, not its history; a
 // chunk holding only one-byte values (text, a character an element) keeps

@@ -204,28 +204,30 @@ func (s *store) deleteItem(c cursor) {
 // tombstoneOne is the fast path of tombstone for one element at an end of
 // a live run of two or more whose neighbour there is a tombstone run it
 // continues (a backspace, a forward delete, a pop): the element moves from
-// one run to the other in place. It reports whether it applied.
-func (s *store) tombstoneOne(c cursor, f int, rm pdot, gone func(pdot, string)) (run, bool) {
+// one run to the other in place. It returns the element's dot and value,
+// and false (having changed nothing) if it does not apply. O(log n) for
+// the weights, O(1) otherwise.
+func (s *store) tombstoneOne(c cursor, f int, rm pdot) (pdot, string, bool) {
 	x := s.tree.At(c)
 	n := int(x.n)
 	if n < 2 || x.rm != 0 || x.kind&kindBlock != 0 || (f != 0 && f != n-1) {
-		return run{}, false
+		return 0, "", false
 	}
 	var tc cursor
 	if f == n-1 {
 		tc = s.tree.Next(c)
 		if s.tree.IsEnd(tc) {
-			return run{}, false
+			return 0, "", false
 		}
 	} else {
 		var ok bool
 		if tc, ok = s.tree.Prev(c); !ok {
-			return run{}, false
+			return 0, "", false
 		}
 	}
 	t := s.tree.At(tc)
 	if t.rm == 0 || t.kind&kindBlock != 0 || t.id.rep() != x.id.rep() || t.rm.rep() != rm.rep() {
-		return run{}, false
+		return 0, "", false
 	}
 	back := x.kind&kindBack != 0
 	lo := back == (f == n-1) // e is x's lowest seq
@@ -235,67 +237,66 @@ func (s *store) tombstoneOne(c cursor, f int, rm pdot, gone func(pdot, string)) 
 		// t holds the seqs below e; e becomes its highest.
 		e = x.id
 		if t.id.add(int(t.n)) != e {
-			return run{}, false
+			return 0, "", false
 		}
 		if back {
 			// t comes after x: e's right origin is t's highest.
 			if x.r != t.id.add(int(t.n)-1) || x.l != t.l || (t.n > 1 && t.kind&kindBack == 0) {
-				return run{}, false
+				return 0, "", false
 			}
 		} else if x.l != t.id.add(int(t.n)-1) || x.r != t.r || t.kind&kindBack != 0 {
 			// t comes before x and e's left origin is t's highest.
-			return run{}, false
+			return 0, "", false
 		}
 		step = int64(rm.seq()) - int64(t.rmAt(int(t.n)-1).seq())
 	} else {
 		// t holds the seqs above e; e becomes its lowest.
 		e = x.id.add(n - 1)
 		if t.id != e.add(1) {
-			return run{}, false
+			return 0, "", false
 		}
 		if back {
 			// t comes before x: t's lowest has e as right origin.
 			if t.r != e || t.l != x.l || (t.n > 1 && t.kind&kindBack == 0) {
-				return run{}, false
+				return 0, "", false
 			}
 		} else if t.l != e || t.r != x.r || t.kind&kindBack != 0 {
 			// t comes after x: t's lowest has e as left origin.
-			return run{}, false
+			return 0, "", false
 		}
 		step = int64(t.rm.seq()) - int64(rm.seq())
 	}
 	if step < -1 || step > 1 || (t.n > 1 && int(step) != t.step()) {
-		return run{}, false
+		return 0, "", false
 	}
 	k := 0
 	if !lo {
 		k = n - 1
 	}
-	slot := x.val + uint32(k)
-	removed := run{id: e, n: 1, val: slot}
-	removed.l, removed.r = x.origins(k)
-	if gone != nil {
-		gone(e, s.vals[e.rep()].get(slot))
-	}
-	s.vals[e.rep()].clear(slot)
+	v := s.vals[e.rep()].take(x.val + uint32(k))
 	if len(s.lww) > 0 {
 		delete(s.lww, e)
 	}
 	if lo {
+		// x loses its lowest element e, the origin its next one names.
 		if back {
 			t.kind |= kindBack
+			x.r = e
+		} else {
+			x.l = e
 		}
-		*x = x.slice(1, n)
+		x.id++
+		x.val++
 	} else {
 		t.id, t.rm = e, rm
 		if back {
-			t.r = removed.r
+			t.r = x.dotAt(n - 2)
 			t.kind |= kindBack
 		} else {
-			t.l = removed.l
+			t.l = x.dotAt(n - 2)
 		}
-		x.n--
 	}
+	x.n--
 	t.n++
 	t.kind = t.kind&^(kindRmUp|kindRmDown) | stepKind(int(step))
 	if x.n == 1 {
@@ -306,19 +307,23 @@ func (s *store) tombstoneOne(c cursor, f int, rm pdot, gone func(pdot, string)) 
 		s.setSeqLeaf(e.rep(), e.seq(), tc.Leaf)
 	}
 	s.tombs++
-	return removed, true
+	return e, v, true
 }
 
 // tombstone removes the elements at flat offsets [f0, f1) of the live run
 // at c: the one with the lowest seq gets removal dot rm, each next one the
 // dot step further (a local operation removes with one dot, step 0). It
 // calls gone for each removed element with its dot and value, in list
-// order, before the value is dropped, and returns the removed elements as
-// they were. Cursors are invalid afterwards.
-func (s *store) tombstone(c cursor, f0, f1 int, rm pdot, step int, gone func(pdot, string)) run {
+// order, before the value is dropped, and returns the dot of the removed
+// element with the lowest seq (the others have the next seqs). Cursors are
+// invalid afterwards.
+func (s *store) tombstone(c cursor, f0, f1 int, rm pdot, step int, gone func(pdot, string)) pdot {
 	if f1-f0 == 1 {
-		if r, ok := s.tombstoneOne(c, f0, rm, gone); ok {
-			return r
+		if e, v, ok := s.tombstoneOne(c, f0, rm); ok {
+			if gone != nil {
+				gone(e, v)
+			}
+			return e
 		}
 	}
 	x := *s.tree.At(c)
@@ -349,7 +354,7 @@ func (s *store) tombstone(c cursor, f0, f1 int, rm pdot, step int, gone func(pdo
 			delete(s.lww, d)
 		}
 	}
-	removed := mid
+	removed := mid.id
 	mid.rm = rm
 	mid.kind &^= kindRmUp | kindRmDown
 	if mid.n > 1 {

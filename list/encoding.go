@@ -299,8 +299,8 @@ func (e *encoder) appendIns(b []byte, x *insRec) []byte {
 		b = e.dot(b, x.rm)
 		return appendStep(b, x.step)
 	}
-	for _, v := range x.vals {
-		b = wire.AppendString(b, v)
+	for k := range x.vals.len() {
+		b = wire.AppendString(b, x.vals.at(k))
 	}
 	return b
 }

@@ -17,8 +17,8 @@ var (
 	// ErrOutOfRange is returned by Set, InsertAt and RemoveAt when the
 	// index is outside the list.
 	ErrOutOfRange = errors.New("list: index out of range")
-	// ErrInvalid is returned by Pos for a RANK of 0 or a negative COUNT
-	// or MAXLEN.
+	// ErrInvalid is returned by Pos and PosCount for a negative COUNT or
+	// MAXLEN.
 	ErrInvalid = errors.New("list: invalid argument")
 	// ErrFull is returned by mutators when the list would need more than
 	// 65,536 replica IDs or 2^48 operations from one replica, and by Merge
@@ -101,16 +101,36 @@ type lazyDots struct {
 	from, to uint64 // (rep, from..to); from == 0: none
 }
 
+// grow extends the run by the n dots after it if rep's, and returns the
+// first; false if it is another replica's (or none, or spent). O(1), and
+// small enough to inline where every edit passes.
+func (lz *lazyDots) grow(rep clock.ReplicaID, n int) (uint64, bool) {
+	if lz.from != 0 && lz.rep == rep && lz.to+uint64(n) <= maxSeq {
+		first := lz.to + 1
+		lz.to += uint64(n)
+		return first, true
+	}
+	return 0, false
+}
+
+// join extends the run by the dots (rep, from..to) if they continue it,
+// and reports whether they did. O(1), and small enough to inline.
+func (lz *lazyDots) join(rep clock.ReplicaID, from, to uint64) bool {
+	if lz.from != 0 && lz.rep == rep && lz.to+1 == from {
+		lz.to = to
+		return true
+	}
+	return false
+}
+
 // issue returns the first of n new dots of replica rep, and false if the
 // replica's sequence numbers are spent.
 func (l *List) issue(rep clock.ReplicaID, n int) (uint64, bool) {
-	if l.lz.from != 0 && l.lz.rep == rep {
-		first := l.lz.to + 1
-		if first+uint64(n)-1 > maxSeq {
-			return 0, false
-		}
-		l.lz.to += uint64(n)
+	if first, ok := l.lz.grow(rep, n); ok {
 		return first, true
+	}
+	if l.lz.from != 0 && l.lz.rep == rep {
+		return 0, false // spent
 	}
 	l.flush()
 	first := l.ctx.Next(rep).Seq
@@ -123,12 +143,10 @@ func (l *List) issue(rep clock.ReplicaID, n int) (uint64, bool) {
 
 // noteDots records that a delta holds the dots (rep, from..to).
 func (l *List) noteDots(rep clock.ReplicaID, from, to uint64) {
-	if l.lz.from != 0 && l.lz.rep == rep && l.lz.to+1 == from {
-		l.lz.to = to
-		return
+	if !l.lz.join(rep, from, to) {
+		l.flush()
+		l.lz = lazyDots{rep: rep, from: from, to: to}
 	}
-	l.flush()
-	l.lz = lazyDots{rep: rep, from: from, to: to}
 }
 
 // flush adds the lazily held dots to the causal context.
@@ -136,7 +154,7 @@ func (l *List) flush() {
 	if l.lz.from == 0 {
 		return
 	}
-	addRange(&l.ctx, l.lz.rep, l.lz.from, l.lz.to)
+	l.ctx.AddRange(l.lz.rep, l.lz.from, l.lz.to)
 	l.lz = lazyDots{}
 }
 
@@ -239,9 +257,12 @@ func (l *List) from(start int) iter.Seq2[int, string] {
 
 // PosOptions are the options of LPOS.
 type PosOptions struct {
-	// Rank is LPOS's RANK: 1 (or 0, the default) for the first match, 2
-	// for the second, and so on; -1 for the last match, -2 for the one
-	// before it, searching from the end.
+	// Rank is LPOS's RANK: 1 for the first match, 2 for the second, and
+	// so on; -1 for the last match, -2 for the one before it, searching
+	// from the end. 0, the default, means 1: unlike Redis, which refuses
+	// RANK 0, so that the zero PosOptions asks for the first match. Any
+	// rank beyond the matches finds none, math.MinInt included (which
+	// Redis refuses as out of range).
 	Rank int
 	// MaxLen is LPOS's MAXLEN: compare at most this many elements (from
 	// the end the search starts at); 0 compares them all.
@@ -274,7 +295,10 @@ func (l *List) PosCount(value string, count int, opts PosOptions) ([]int, error)
 	}
 	n := l.Len()
 	var out []int
-	skip := max(rank, -rank) - 1
+	skip := rank - 1 // matches to pass over; -(rank+1) cannot overflow
+	if rank < 0 {
+		skip = -(rank + 1)
+	}
 	compared := 0
 	match := func(i int, v string) bool {
 		if opts.MaxLen > 0 && compared == opts.MaxLen {
@@ -341,7 +365,7 @@ func (l *List) String() string {
 		if x.rm.Seq != 0 {
 			fmt.Fprintf(&b, " rm %v", x.rm)
 		} else {
-			fmt.Fprintf(&b, " %q", x.vals)
+			fmt.Fprintf(&b, " %q", x.vals.strings())
 		}
 		b.WriteString(")")
 	}

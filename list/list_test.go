@@ -3,6 +3,7 @@ package list_test
 import (
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"testing"
 
@@ -255,6 +256,29 @@ func TestPos(t *testing.T) {
 	}
 	if _, ok, _ := l.Pos("z", list.PosOptions{}); ok {
 		t.Error("LPOS of a missing value found it")
+	}
+	// RANK 0 (which Redis refuses) is the default: the first match, no
+	// error. Ranks past the matches, at the ends of int's range too (whose
+	// negation overflows), find none.
+	for _, tt := range []struct {
+		opts list.PosOptions
+		all  []int // COUNT 0
+	}{
+		{list.PosOptions{Rank: 0}, []int{2, 6, 7}},
+		{list.PosOptions{Rank: 1}, []int{2, 6, 7}},
+		{list.PosOptions{Rank: math.MinInt}, nil},
+		{list.PosOptions{Rank: math.MinInt + 1}, nil},
+		{list.PosOptions{Rank: math.MaxInt}, nil},
+		{list.PosOptions{Rank: -3}, []int{2}},
+		{list.PosOptions{Rank: -4}, nil},
+	} {
+		i, found, err := l.Pos("c", tt.opts)
+		if err != nil || found != (len(tt.all) > 0) || found && i != tt.all[0] {
+			t.Errorf("LPOS c %+v = (%d, %t, %v), want the first of %v", tt.opts, i, found, err, tt.all)
+		}
+		if got, err := l.PosCount("c", 0, tt.opts); err != nil || !slices.Equal(got, tt.all) {
+			t.Errorf("LPOS c COUNT 0 %+v = %v (%v), want %v", tt.opts, got, err, tt.all)
+		}
 	}
 	for _, bad := range []struct {
 		count int

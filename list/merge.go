@@ -62,7 +62,7 @@ func (l *List) mergeDelta(o *List) bool {
 	ctx := l.context()
 	for i := range o.recs.ins {
 		clipIns(&o.recs.ins[i], ctx.Contains, func(x insRec) {
-			x.vals = slices.Clone(x.vals)
+			x.vals = x.vals.clone()
 			l.recs.ins = append(l.recs.ins, x)
 		}, func(x remRec) {
 			clipRem(&x, ctx.Contains, func(x remRec) { l.recs.rem = append(l.recs.rem, x) })
@@ -135,7 +135,7 @@ type inRec struct {
 // hold returns x as a held record, with its own copy of the values.
 func (x *inRec) hold() insRec {
 	r := x.insRec
-	r.vals = slices.Clone(r.vals)
+	r.vals = r.vals.clone()
 	return r
 }
 
@@ -162,6 +162,10 @@ func (l *List) gather(in *incoming, o *List) {
 	addRem := func(x remRec) {
 		clipRem(&x, ctx.Contains, func(x remRec) { in.rem = append(in.rem, x) })
 	}
+	// Room for o's records at once: a large delta (a replica's history)
+	// would otherwise regrow in.ins from scratch.
+	in.ins = slices.Grow(in.ins, len(o.recs.ins))
+	in.rem = slices.Grow(in.rem, len(o.recs.rem))
 	for i := range o.recs.ins {
 		clipIns(&o.recs.ins[i], ctx.Contains, func(x insRec) {
 			// x.vals still aliases o: integration copies the values,
@@ -204,9 +208,9 @@ func (l *List) gather(in *incoming, o *List) {
 		clipIns(&r, ctx.Contains, func(p insRec) {
 			if x.live() {
 				k0 := int(p.id.Seq - r.id.Seq)
-				p.vals = make([]string, p.n)
+				p.vals = recVals{s: make([]string, p.n)}
 				for k := range p.n {
-					p.vals[k] = os.value(x, k0+k)
+					p.vals.s[k] = os.value(x, k0+k)
 				}
 			}
 			addIns(p)
@@ -451,9 +455,7 @@ func (l *List) integrateRec(x *insRec) bool {
 	} else {
 		vs := &s.vals[id.rep()]
 		y.val = vs.alloc(x.n)
-		for k, v := range x.vals {
-			vs.set(y.val+uint32(k), v)
-		}
+		vs.setVals(y.val, x.vals)
 	}
 	c, f := s.place(&y)
 	s.insertBefore(c, f, y)

@@ -68,10 +68,11 @@ func (l *List) InsertAt(at clock.ReplicaID, index int, values ...string) (*List,
 }
 
 // typeOn is InsertAt's fast path (see hotRun): it appends values to the
-// hot run and to the recorder's last insert.
+// hot run and to the recorder's last insert. O(log n) for the weights,
+// O(1) otherwise.
 func (l *List) typeOn(values []string) (*List, bool) {
-	h := &l.st.hot
 	s := l.st
+	h := &s.hot
 	d := h.rec
 	if s.tree.Gen() != h.gen || len(d.recs.ins) != h.recN {
 		return nil, false
@@ -80,21 +81,32 @@ func (l *List) typeOn(values []string) (*List, bool) {
 	x := s.tree.At(h.c)
 	// The next dot must continue the run (it does unless the invariants
 	// of hotRun were broken); check before issuing it.
-	var next uint64
+	var first uint64
 	if l.lz.from != 0 && l.lz.rep == h.rep {
-		next = l.lz.to + 1
+		first = l.lz.to + 1
+		if first != x.id.seq()+uint64(x.n) || first+uint64(n)-1 > maxSeq {
+			return nil, false
+		}
+		l.lz.to += uint64(n)
 	} else {
-		next = l.ctx.Next(h.rep).Seq
-	}
-	if next != x.id.seq()+uint64(x.n) {
-		return nil, false
-	}
-	first, ok := l.issue(h.rep, n)
-	if !ok {
-		return nil, false
+		if l.ctx.Next(h.rep).Seq != x.id.seq()+uint64(x.n) {
+			return nil, false
+		}
+		var ok bool
+		if first, ok = l.issue(h.rep, n); !ok {
+			return nil, false
+		}
 	}
 	vs := &s.vals[x.id.rep()]
-	vs.setRun(vs.alloc(n), values)
+	last := &d.recs.ins[h.recN-1]
+	if n == 1 {
+		vs.add(values[0])
+		d.recs.grow1(&last.vals, values[0])
+	} else {
+		vs.setRun(vs.alloc(n), values)
+		last.vals = d.recs.grow(last.vals, values)
+	}
+	last.n += n
 	x.n += uint32(n)
 	s.tree.SetWeight(h.c, int(x.n))
 	if h.c.Leaf != s.cacheLeaf || h.c.Slot != s.cacheSlot {
@@ -105,10 +117,9 @@ func (l *List) typeOn(values []string) (*List, bool) {
 			s.setSeqLeaf(x.id.rep(), first+uint64(k), h.c.Leaf)
 		}
 	}
-	last := &d.recs.ins[h.recN-1]
-	last.n += n
-	last.vals = d.recs.grow(last.vals, values)
-	d.noteDots(h.rep, first, first+uint64(n)-1)
+	if !d.lz.join(h.rep, first, first+uint64(n)-1) { // noteDots' usual case, inlined
+		d.noteDots(h.rep, first, first+uint64(n)-1)
+	}
 	h.pos += n
 	return d, true
 }
@@ -252,10 +263,19 @@ func (l *List) RemoveAt(at clock.ReplicaID, index int) (delta *List, value strin
 	if index < 0 || index >= n {
 		return nil, "", ErrOutOfRange
 	}
-	if h := &l.st.hot; h.valid && index == h.pos-1 && at == h.rep {
-		if d, v, ok := l.backspace(); ok {
-			return d, v, nil
-		}
+	s := l.st
+	var c cursor
+	var f int
+	if h := &s.hot; h.valid && index == h.pos-1 && at == h.rep && s.tree.Gen() == h.gen {
+		// A backspace: the last element of the hot run, found without
+		// a lookup.
+		c = h.c
+		f = int(s.tree.At(c).n) - 1
+	} else {
+		c, f = s.findVisible(index)
+	}
+	if d, v, ok := l.removeOne(at, index, c, f); ok {
+		return d, v, nil
 	}
 	delta, err = l.removeRanges(at, [][2]int{{index, 1}}, func(_ pdot, v string) { value = v })
 	return delta, value, err
@@ -269,29 +289,45 @@ func (l *List) nextSeq(rep clock.ReplicaID) uint64 {
 	return l.ctx.Next(rep).Seq
 }
 
-// backspace is RemoveAt's fast path (see hotRun): it removes the last
-// element of the hot run, which the tombstones after it continue.
-func (l *List) backspace() (*List, string, bool) {
+// removeOne is RemoveAt's fast path: it removes the element at visible
+// index, which is at flat offset f of the live run at c, if it is at an
+// end of that run and the tombstones beside it there continue it (a
+// backspace, a forward delete, a pop; see store.tombstoneOne). It reports
+// whether it applied. Removing the last element of a forward run leaves
+// the rest of that run hot for the next backspace. O(log n) for the
+// weights, O(1) otherwise.
+func (l *List) removeOne(at clock.ReplicaID, index int, c cursor, f int) (*List, string, bool) {
 	s := l.st
-	h := &s.hot
-	if s.tree.Gen() != h.gen {
-		return nil, "", false
-	}
-	x := s.tree.At(h.c)
-	seq := l.nextSeq(h.rep)
-	if seq > maxSeq {
-		return nil, "", false
-	}
-	var value string
-	gone, ok := s.tombstoneOne(h.c, int(x.n)-1, mkdot(x.id.rep(), seq), func(_ pdot, v string) { value = v })
+	rep, ok := s.rep(at)
 	if !ok {
 		return nil, "", false
 	}
-	l.issue(h.rep, 1)
+	seq := l.nextSeq(at)
+	if seq > maxSeq {
+		return nil, "", false
+	}
+	x := s.tree.At(c)
+	hot := f == int(x.n)-1 && !x.back()
+	e, value, ok := s.tombstoneOne(c, f, mkdot(rep, seq))
+	if !ok {
+		return nil, "", false
+	}
+	if _, ok := l.lz.grow(at, 1); !ok { // issue's usual case, inlined: seq
+		l.issue(at, 1)
+	}
 	d := l.out()
-	d.recs.addRem(remRec{target: s.unpack(gone.id), n: 1, rm: clock.Dot{Replica: h.rep, Seq: seq}})
-	d.noteDots(h.rep, seq, seq)
-	h.pos--
+	d.recs.addRem1(s.unpack(e), clock.Dot{Replica: at, Seq: seq})
+	if !d.lz.join(at, seq, seq) { // noteDots' usual case, inlined
+		d.noteDots(at, seq, seq)
+	}
+	if hot {
+		s.hot = hotRun{valid: true, rec: l.rec, gen: s.tree.Gen(), c: c, pos: index, rep: at}
+		if l.rec != nil {
+			s.hot.recN = len(l.rec.recs.ins)
+		}
+	} else {
+		l.clearHot()
+	}
 	return d, value, true
 }
 
@@ -426,8 +462,8 @@ func (l *List) removeRanges(at clock.ReplicaID, ranges [][2]int, gone func(pdot,
 			if len(ranges) == 1 && r[1] == 1 && y.n > 1 && f == int(y.n)-1 && !y.back() {
 				hot = c
 			}
-			x := s.tombstone(c, f, f+m, rm, 0, gone)
-			d.recs.addRem(remRec{target: s.unpack(x.id), n: int(x.n), rm: rmDot})
+			e := s.tombstone(c, f, f+m, rm, 0, gone)
+			d.recs.addRem(remRec{target: s.unpack(e), n: m, rm: rmDot})
 			count -= m
 		}
 	}

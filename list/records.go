@@ -14,10 +14,73 @@ type records struct {
 	rem []remRec
 	set []setRec
 
-	// vbuf holds the values of inserts added by addInsValues: the last
-	// insert's values are a slice of its tail (capacity clipped), so a
-	// run typed one value at a time grows without reallocating.
+	// vbuf and bbuf hold the values of inserts added by addInsValues
+	// (bbuf those of one byte each, see recVals): the last insert's
+	// values are a slice of the tail of one (capacity clipped), so a run
+	// typed one value at a time grows without reallocating.
 	vbuf []string
+	bbuf []byte
+}
+
+// recVals are the values of a live insert record by seq: strings, or,
+// while every one is a single byte (text, a character an element), just
+// those bytes, which cost one byte a value instead of sixteen and nothing
+// for the collector to scan. A tombstone insert has neither.
+type recVals struct {
+	s []string
+	b []byte // while s is nil
+}
+
+func (v recVals) len() int {
+	if v.s != nil {
+		return len(v.s)
+	}
+	return len(v.b)
+}
+
+// at returns value k.
+func (v recVals) at(k int) string {
+	if v.s != nil {
+		return v.s[k]
+	}
+	return byteString(v.b[k])
+}
+
+// none reports whether v holds no values (a tombstone insert's).
+func (v recVals) none() bool { return v.s == nil && v.b == nil }
+
+// slice returns values [k0, k1), capacity clipped.
+func (v recVals) slice(k0, k1 int) recVals {
+	if v.s != nil {
+		return recVals{s: v.s[k0:k1:k1]}
+	}
+	if v.b != nil {
+		return recVals{b: v.b[k0:k1:k1]}
+	}
+	return recVals{}
+}
+
+func (v recVals) clone() recVals { return recVals{s: slices.Clone(v.s), b: slices.Clone(v.b)} }
+
+// strings returns the values as strings. O(len) allocating.
+func (v recVals) strings() []string {
+	if v.s != nil || v.b == nil {
+		return v.s
+	}
+	out := make([]string, len(v.b))
+	for k, c := range v.b {
+		out[k] = byteString(c)
+	}
+	return out
+}
+
+// appendVals returns a followed by b, reallocating (a's capacity is
+// clipped or a's own).
+func appendVals(a, b recVals) recVals {
+	if a.s == nil && b.s == nil {
+		return recVals{b: append(a.b, b.b...)}
+	}
+	return recVals{s: append(a.strings(), b.strings()...)}
 }
 
 // insRec inserts a run of elements, described like a run (see run) by
@@ -30,7 +93,7 @@ type insRec struct {
 	l, r clock.Dot
 	rm   clock.Dot
 	step int
-	vals []string // by seq; nil for a tombstone insert
+	vals recVals // none for a tombstone insert
 }
 
 // remRec removes the elements [target, target+n) of one replica; element
@@ -81,9 +144,7 @@ func (x *insRec) slice(k0, k1 int) insRec {
 	y.n = k1 - k0
 	y.l, y.r = x.origins(k0)
 	y.rm = x.rmAt(k0)
-	if x.vals != nil {
-		y.vals = x.vals[k0:k1:k1]
-	}
+	y.vals = x.vals.slice(k0, k1)
 	if y.n == 1 {
 		y.back, y.step = false, 0
 	}
@@ -109,7 +170,7 @@ func (r *records) clone() records {
 	if len(r.ins) > 0 {
 		out.ins = make([]insRec, len(r.ins))
 		for i, x := range r.ins {
-			x.vals = slices.Clone(x.vals)
+			x.vals = x.vals.clone()
 			out.ins[i] = x
 		}
 	}
@@ -122,8 +183,8 @@ func (r *records) addIns(x insRec) {
 	if n := len(r.ins); n > 0 {
 		last := &r.ins[n-1]
 		if joinIns(last, &x) {
-			if last.vals != nil {
-				last.vals = append(last.vals, x.vals...)
+			if !last.vals.none() {
+				last.vals = appendVals(last.vals, x.vals)
 			}
 			return
 		}
@@ -141,7 +202,7 @@ func (r *records) addInsValues(x insRec, values []string) {
 			return
 		}
 	}
-	x.vals = r.grow(nil, values)
+	x.vals = r.grow(recVals{}, values)
 	r.ins = appendDoubling(r.ins, x)
 }
 
@@ -175,29 +236,52 @@ func (r *records) extendIns(at clock.ReplicaID, first uint64, leftIsPrev bool, r
 	return true
 }
 
-// grow returns vals followed by values, in vbuf: in place when vals is
-// vbuf's tail and there is room, else at the tail of a new buffer.
-func (r *records) grow(vals, values []string) []string {
-	n, k := len(vals), len(values)
-	tail := n == 0 || len(r.vbuf) >= n && &r.vbuf[len(r.vbuf)-n] == &vals[0]
-	if !tail || cap(r.vbuf)-len(r.vbuf) < k {
-		// A delta of one command gets exactly its values; a recording
-		// grows towards chunks of 4096.
-		size := n + k
-		if cap(r.vbuf) > 0 {
-			size = max(min(max(2*cap(r.vbuf), 8), 4096), 2*(n+k))
+// grow1 appends v to *vals as grow does: when *vals is bbuf's tail, v is
+// one byte and there is room, in place without a call.
+func (r *records) grow1(vals *recVals, v string) {
+	if n, end := len(vals.b), len(r.bbuf); vals.s == nil && n > 0 && len(v) == 1 && end < cap(r.bbuf) && end >= n && &r.bbuf[end-n] == &vals.b[0] {
+		r.bbuf = append(r.bbuf, v[0])
+		vals.b = r.bbuf[end-n : end+1 : end+1]
+		return
+	}
+	*vals = r.grow(*vals, []string{v})
+}
+
+// grow returns vals followed by values, in bbuf while every value is one
+// byte, else in vbuf: in place when vals is the tail of that buffer and
+// there is room, else at the tail of a new buffer.
+func (r *records) grow(vals recVals, values []string) recVals {
+	if vals.s == nil {
+		oneByte := true
+		for _, v := range values {
+			oneByte = oneByte && len(v) == 1
 		}
-		buf := make([]string, 0, size)
-		r.vbuf = append(buf, vals...)
+		if oneByte {
+			return recVals{b: growIn(&r.bbuf, vals.b, values, func(v string) byte { return v[0] }, 1<<16)}
+		}
 	}
-	// One append per value: values is usually one string, and a spread
-	// append of one element costs a generic slice copy per keystroke.
-	//lint:ignore S1011 measured faster for the one-value appends of typing
+	return recVals{s: growIn(&r.vbuf, vals.strings(), values, func(v string) string { return v }, 4096)}
+}
+
+// growIn returns vals followed by values (converted by conv), in *buf: in
+// place when vals is its tail and there is room, else at the tail of a
+// new buffer. A delta of one command gets exactly its values; a recording
+// grows towards buffers of limit values.
+func growIn[T any](buf *[]T, vals []T, values []string, conv func(string) T, limit int) []T {
+	n, k := len(vals), len(values)
+	tail := n == 0 || len(*buf) >= n && &(*buf)[len(*buf)-n] == &vals[0]
+	if !tail || cap(*buf)-len(*buf) < k {
+		size := n + k
+		if cap(*buf) > 0 {
+			size = max(min(max(2*cap(*buf), 8), limit), 2*(n+k))
+		}
+		*buf = append(make([]T, 0, size), vals...)
+	}
 	for _, v := range values {
-		r.vbuf = append(r.vbuf, v)
+		*buf = append(*buf, conv(v))
 	}
-	end := len(r.vbuf)
-	return r.vbuf[end-n-k : end : end]
+	end := len(*buf)
+	return (*buf)[end-n-k : end : end]
 }
 
 // joinIns extends the metadata of a with b (not the values) and reports
@@ -244,6 +328,31 @@ func (r *records) addRem(x remRec) {
 		}
 	}
 	r.rem = appendDoubling(r.rem, x)
+}
+
+// addRem1 is addRem of the removal of one element, target, with dot rm
+// (a backspace, a forward delete, a pop): it extends the last removal at
+// either end without building a record.
+func (r *records) addRem1(target, rm clock.Dot) {
+	if n := len(r.rem); n > 0 {
+		a := &r.rem[n-1]
+		after, before := target.Seq == a.target.Seq+uint64(a.n), target.Seq+1 == a.target.Seq
+		if (after || before) && a.target.Replica == target.Replica && a.rm.Replica == rm.Replica {
+			d := int64(a.rm.Seq) - int64(rm.Seq) // before: target becomes a's lowest
+			if after {
+				d = int64(rm.Seq) - int64(a.rmAt(a.n-1).Seq)
+			}
+			if d >= -1 && d <= 1 && (a.n == 1 || int(d) == a.step) {
+				if before {
+					a.target, a.rm = target, rm
+				}
+				a.n++
+				a.step = int(d)
+				return
+			}
+		}
+	}
+	r.rem = appendDoubling(r.rem, remRec{target: target, n: 1, rm: rm})
 }
 
 // joinRem extends a with b if b's targets adjoin a's (either side) with
@@ -329,7 +438,7 @@ func (r *records) normalize() records {
 			}
 			e := x.slice(k, k+1)
 			if j, ok := removal(d); ok {
-				e.rm, e.step, e.vals = rms[j].rm, 0, nil
+				e.rm, e.step, e.vals = rms[j].rm, 0, recVals{}
 				rms[j].inserted = true
 			}
 			out.addIns(e)

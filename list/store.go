@@ -26,7 +26,7 @@ type store struct {
 	idx     []pages
 	indexed bool
 
-	hot     hotRun   // where typing continues, for InsertAt's fast path
+	hot     hotRun   // where typing continues, for the fast paths of InsertAt and RemoveAt
 	scratch incoming // a merge's working space, kept between merges
 
 	// The replica looked up last, to spare the map on every edit.
@@ -332,6 +332,21 @@ func (v *values) set(i uint32, s string) {
 	v.live[c]++
 }
 
+// add stores s in the next slot, handing it out (alloc(1), then set): a
+// character typed into a byte chunk takes no further call.
+func (v *values) add(s string) {
+	i := v.next
+	v.next++
+	if c := int(i/chunkMax) + 7 - v.base; i >= chunkMax && len(s) == 1 && c >= 0 && c < len(v.chunks) {
+		if ch := &v.chunks[c]; ch.s == nil && ch.b != nil {
+			ch.b[i%chunkMax] = s[0]
+			v.live[c]++
+			return
+		}
+	}
+	v.set(i, s)
+}
+
 // setRun stores vals in the slots from i on.
 func (v *values) setRun(i uint32, vals []string) {
 	for k, s := range vals {
@@ -348,6 +363,28 @@ func (v *values) setRun(i uint32, vals []string) {
 			}
 		}
 		v.set(j, s)
+	}
+}
+
+// setVals stores the values of an insert record in the slots from i on.
+func (v *values) setVals(i uint32, rv recVals) {
+	if rv.s != nil {
+		v.setRun(i, rv.s)
+		return
+	}
+	for k, b := range rv.b {
+		j := i + uint32(k)
+		if j >= chunkMax {
+			// As in setRun: a byte into a byte chunk.
+			if c := int(j/chunkMax) + 7 - v.base; c >= 0 && c < len(v.chunks) {
+				if ch := &v.chunks[c]; ch.s == nil && ch.b != nil {
+					ch.b[j%chunkMax] = b
+					v.live[c]++
+					continue
+				}
+			}
+		}
+		v.set(j, byteString(b))
 	}
 }
 
@@ -370,10 +407,38 @@ func (v *values) clear(i uint32) {
 	if ch := &v.chunks[c]; ch.s != nil {
 		ch.s[o] = ""
 	}
-	v.live[c]--
-	if v.live[c] != 0 {
-		return
+	v.release(c)
+}
+
+// take returns the value in a live slot and clears it (see clear).
+func (v *values) take(i uint32) string {
+	c, o := chunkOf(i)
+	c -= v.base
+	ch := &v.chunks[c]
+	var s string
+	if ch.s != nil {
+		s = ch.s[o]
+		ch.s[o] = ""
+	} else {
+		s = byteString(ch.b[o])
 	}
+	v.release(c)
+	return s
+}
+
+// release notes that a value of chunk c (counted from base) was cleared,
+// freeing the chunk when that was its last live value and no slot of it
+// remains to hand out.
+func (v *values) release(c int) {
+	v.live[c]--
+	if v.live[c] == 0 {
+		v.free(c)
+	}
+}
+
+// free frees chunk c (counted from base), whose values are all cleared,
+// unless slots of it remain to hand out.
+func (v *values) free(c int) {
 	if nc, _ := chunkOf(v.next); c+v.base < nc {
 		v.chunks[c] = chunk{}
 		// Drop freed chunks at the front (a queue frees them in order).

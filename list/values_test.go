@@ -1,6 +1,7 @@
 package list
 
 import (
+	"slices"
 	"strconv"
 	"testing"
 )
@@ -57,5 +58,60 @@ func TestValuesMixed(t *testing.T) {
 	}
 	if got := c.get(first); got != want[0] {
 		t.Fatalf("clone after clearing the original: %q, want %q", got, want[0])
+	}
+}
+
+// TestRecordedValuesMixed records typing whose values are one byte, then
+// longer, then one byte again, into one delta (whose values start as
+// bytes and turn into strings), with the values of one command mixed
+// too; the delta, encoded and decoded or merged, must rebuild the list.
+func TestRecordedValuesMixed(t *testing.T) {
+	l := New()
+	d := NewDelta()
+	l.RecordInto(d)
+	var want []string
+	typeAt := func(vs ...string) {
+		t.Helper()
+		if _, err := l.InsertAt(1, len(want), vs...); err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, vs...)
+	}
+	for i := range 5000 {
+		switch {
+		case i == 2000:
+			typeAt("long", "x")
+		case i > 2000 && i%97 == 0:
+			typeAt("y", "", "zz")
+		default:
+			typeAt(string(rune('a' + i%26)))
+		}
+		if i%1500 == 1499 {
+			if _, _, err := l.RemoveAt(1, len(want)-1); err != nil {
+				t.Fatal(err)
+			}
+			want = want[:len(want)-1]
+		}
+	}
+	l.RecordInto(nil)
+	if got := elems(l); !slices.Equal(got, want) {
+		t.Fatalf("list holds %d values, want %d", len(got), len(want))
+	}
+	merged := New()
+	merged.Merge(d)
+	b, err := d.AppendBinary(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	decoded := New()
+	if err := decoded.UnmarshalBinary(b); err != nil {
+		t.Fatal(err)
+	}
+	fromDecoded := New()
+	fromDecoded.Merge(decoded)
+	for _, o := range []*List{merged, fromDecoded} {
+		if got := elems(o); !slices.Equal(got, want) || !o.Equal(l) {
+			t.Fatalf("replica from the delta holds %d values, want %d", len(got), len(want))
+		}
 	}
 }

@@ -1,0 +1,337 @@
+package list
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/redcrdt/redcrdt/clock"
+)
+
+// This file checks the fast paths of local editing (typeOn, removeOne:
+// typing on, backspace, forward delete, pops) against the reference of
+// reference_test.go, removal dots included, on editor-like sessions where
+// they apply most of the time.
+
+// rmDots returns the removal dot of each of l's elements in list order
+// (zero for a live one).
+func rmDots(l *List) []clock.Dot {
+	var out []clock.Dot
+	if l.st == nil {
+		return out
+	}
+	s := l.st
+	for c := s.tree.Begin(); !s.tree.IsEnd(c); c = s.tree.Next(c) {
+		x := s.tree.At(c)
+		for f := 0; f < int(x.n); f++ {
+			out = append(out, s.unpack(x.rmAt(x.k(f))))
+		}
+	}
+	return out
+}
+
+func (d *refDoc) rmDots() []clock.Dot {
+	out := make([]clock.Dot, len(d.elems))
+	for i, e := range d.elems {
+		if e.removed {
+			out[i] = e.rm
+		}
+	}
+	return out
+}
+
+// editor is one replica of an editing session: its list, the reference,
+// its cursor, and what it has not yet shipped to the others.
+type editor struct {
+	id      clock.ReplicaID
+	l       *List
+	ref     refDoc
+	cur     int
+	rec     bool // recording into one delta (RecordInto)
+	deltas  []*List
+	ops     []refOp
+	pending bool // the recorder is in deltas
+}
+
+func (e *editor) note(d *List, ops []refOp) {
+	e.ops = append(e.ops, ops...)
+	if !e.rec || !e.pending {
+		e.deltas = append(e.deltas, d)
+		e.pending = e.rec
+	}
+}
+
+// ship delivers what e has not shipped to o, in order.
+func (e *editor) ship(o *editor) {
+	for _, d := range e.deltas {
+		o.l.Merge(d)
+	}
+	for _, op := range e.ops {
+		o.ref.apply(op)
+	}
+	o.cur = min(o.cur, o.l.Len())
+}
+
+func (e *editor) reset() {
+	e.deltas, e.ops, e.pending = nil, nil, false
+	if e.rec {
+		e.l.RecordInto(NewDelta())
+	}
+}
+
+// edit runs one editor command on e and reports whether a removal took
+// the fast path (its tree kept its number of items).
+func (e *editor) edit(t *testing.T, rng *rand.Rand) (removal, fast bool) {
+	t.Helper()
+	n := e.l.Len()
+	items := 0
+	if e.l.st != nil {
+		items = e.l.st.tree.Len()
+	}
+	remove := func(i int, v string, d *List, err error) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := e.ref.values()[i]
+		e.note(d, e.ref.removeLocal(e.id, []int{i}))
+		if v != want {
+			t.Fatalf("removed %q, want %q", v, want)
+		}
+		removal, fast = true, e.l.st.tree.Len() == items
+	}
+	switch k := rng.IntN(100); {
+	case k < 45 || n == 0:
+		v := []string{fmt.Sprint(rng.IntN(10))}
+		if k < 3 {
+			v = append(v, "x", "y")
+		}
+		d, err := e.l.InsertAt(e.id, e.cur, v...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.note(d, e.ref.insertLocal(e.id, e.cur, v, false))
+		e.cur += len(v)
+	case k < 65 && e.cur > 0: // backspace
+		e.cur--
+		d, v, err := e.l.RemoveAt(e.id, e.cur)
+		remove(e.cur, v, d, err)
+	case k < 80 && e.cur < n: // delete
+		d, v, err := e.l.RemoveAt(e.id, e.cur)
+		remove(e.cur, v, d, err)
+	case k < 84:
+		d, v, _, err := e.l.PopLeft(e.id)
+		remove(0, v, d, err)
+		e.cur = max(e.cur-1, 0)
+	case k < 88:
+		d, v, _, err := e.l.PopRight(e.id)
+		remove(n-1, v, d, err)
+		e.cur = min(e.cur, n-1)
+	case k < 90:
+		d, v, err := e.l.RemoveAt(e.id, -1)
+		remove(n-1, v, d, err)
+		e.cur = min(e.cur, n-1)
+	default:
+		e.cur = rng.IntN(n + 1)
+	}
+	return removal, fast
+}
+
+// TestFastPathsAgainstReference runs editing sessions of two or three
+// replicas, some recording into one delta, that sync now and then, and
+// after every command compares the list with the reference: order,
+// values and removal dots. The replicas type in each other's text, so a
+// backspace often removes an element another replica inserted.
+func TestFastPathsAgainstReference(t *testing.T) {
+	removals, fast := 0, 0
+	for seed := range uint64(12) {
+		rng := rand.New(rand.NewPCG(seed, 7))
+		eds := make([]*editor, 2+rng.IntN(2))
+		for i := range eds {
+			eds[i] = &editor{id: clock.ReplicaID(20 + 9*i), l: New(), rec: rng.IntN(3) > 0}
+			eds[i].reset()
+		}
+		check := func(step int, e *editor) {
+			t.Helper()
+			if got, want := order(e.l), e.ref.order(); !slices.Equal(got, want) {
+				t.Fatalf("seed %d step %d replica %d: order\n got  %v\n want %v", seed, step, e.id, got, want)
+			}
+			if got, want := elems(e.l), e.ref.values(); !slices.Equal(got, want) {
+				t.Fatalf("seed %d step %d replica %d: values\n got  %q\n want %q", seed, step, e.id, got, want)
+			}
+			got, want := rmDots(e.l), e.ref.rmDots()
+			for i := range got {
+				if got[i] != want[i] {
+					t.Fatalf("seed %d step %d replica %d: element %v removed by %v, want %v", seed, step, e.id, e.ref.elems[i].id, got[i], want[i])
+				}
+			}
+		}
+		sync := func() {
+			for _, e := range eds {
+				for _, o := range eds {
+					if o != e {
+						e.ship(o)
+					}
+				}
+				e.reset()
+			}
+		}
+		for step := range 250 {
+			if rng.IntN(25) == 0 {
+				sync()
+				for _, e := range eds {
+					check(step, e)
+				}
+				continue
+			}
+			e := eds[rng.IntN(len(eds))]
+			// An editor works in bursts at one place.
+			for range 1 + rng.IntN(8) {
+				r, f := e.edit(t, rng)
+				if r {
+					removals++
+				}
+				if f {
+					fast++
+				}
+				check(step, e)
+			}
+		}
+		sync()
+		for _, e := range eds[1:] {
+			if !e.l.Equal(eds[0].l) {
+				t.Fatalf("seed %d: replicas differ:\n %v\n %v", seed, e.l, eds[0].l)
+			}
+		}
+	}
+	if fast < removals/3 {
+		t.Errorf("%d of %d removals took the fast path; the test no longer exercises it", fast, removals)
+	}
+}
+
+// elems returns l's values.
+func elems(l *List) []string {
+	var out []string
+	for _, v := range l.All() {
+		out = append(out, v)
+	}
+	return out
+}
+
+// TestBackspaceOthersText checks the removal fast path when the text
+// removed is another replica's: the removal dots are the remover's, in
+// the list and in the delta, and the path applies to a backspace (the
+// tree keeps its items), but not beside the author's own tombstones.
+func TestBackspaceOthersText(t *testing.T) {
+	const ta, tb clock.ReplicaID = 5, 6
+	a, b := New(), New()
+	da := NewDelta()
+	a.RecordInto(da)
+	for i, v := range []string{"h", "e", "l", "l", "o"} {
+		if _, err := a.InsertAt(ta, i, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b.Merge(da)
+	db := NewDelta()
+	b.RecordInto(db)
+	var got []string
+	for i := 4; i >= 1; i-- {
+		items := b.st.tree.Len()
+		_, v, err := b.RemoveAt(tb, i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, v)
+		if i < 4 && b.st.tree.Len() != items {
+			t.Errorf("backspace at %d took the slow path", i)
+		}
+	}
+	if !slices.Equal(got, []string{"o", "l", "l", "e"}) || !slices.Equal(elems(b), []string{"h"}) {
+		t.Fatalf("removed %q, left %q", got, elems(b))
+	}
+	for i, rm := range rmDots(b) {
+		if i > 0 && rm.Replica != tb {
+			t.Errorf("element %d removed with dot %v, not by %d", i, rm, tb)
+		}
+	}
+	for _, x := range db.recs.rem {
+		if x.rm.Replica != tb {
+			t.Errorf("removal record %+v not by %d", x, tb)
+		}
+	}
+	a.Merge(db)
+	if !a.Equal(b) {
+		t.Fatalf("after the removals, the author differs from the remover:\n %v\n %v", a, b)
+	}
+
+	// Beside the author's own tombstones, the remover's removal does not
+	// continue them: "hell" + "o" removed by ta, then tb removes the
+	// last "l", with a sequence number next to that of ta's removal (so
+	// only the replica tells them apart).
+	a, b = New(), New()
+	for i, v := range []string{"h", "e", "l", "l", "o"} {
+		d, err := a.InsertAt(ta, i, v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.Merge(d)
+	}
+	if _, _, err := b.PushRight(tb, "v", "w", "x", "y", "z"); err != nil {
+		t.Fatal(err)
+	}
+	d, _, err := a.RemoveAt(ta, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.Merge(d)
+	if d, _, err = b.RemoveAt(tb, 3); err != nil {
+		t.Fatal(err)
+	}
+	a.Merge(d)
+	rms := rmDots(b)
+	if rms[3].Replica != tb || rms[4].Replica != ta {
+		t.Errorf("removal dots %v: want the last l's by %d, the o's by %d", rms, tb, ta)
+	}
+	if c := b.Clone(); !a.Merge(c) || !a.Equal(b) {
+		t.Fatalf("author and remover differ:\n %v\n %v", a, b)
+	}
+}
+
+// TestTypingAcrossFlushes types on while the list's and the recorder's
+// lazily held dots are flushed now and then (reading a context does), so
+// the typing fast path takes its other branches; the recorded delta must
+// rebuild the list, context included.
+func TestTypingAcrossFlushes(t *testing.T) {
+	l := New()
+	d := NewDelta()
+	l.RecordInto(d)
+	var want []string
+	for i := range 300 {
+		v := string(rune('a' + i%26))
+		if _, err := l.InsertAt(3, len(want), v); err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, v)
+		switch i % 7 {
+		case 2:
+			l.Context()
+		case 4:
+			d.Context()
+		case 6:
+			if _, _, err := l.RemoveAt(3, len(want)-1); err != nil {
+				t.Fatal(err)
+			}
+			want = want[:len(want)-1]
+		}
+	}
+	l.RecordInto(nil)
+	o := New()
+	o.Merge(d)
+	if got := elems(o); !slices.Equal(got, want) || !o.Equal(l) {
+		t.Fatalf("merged %q, want %q", got, want)
+	}
+	if lc, dc := l.Context(), d.Context(); !lc.Equal(&dc) {
+		t.Fatalf("list context %v, delta's %v", &lc, &dc)
+	}
+}
