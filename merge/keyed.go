@@ -134,11 +134,14 @@ func (m *KeyedDotMap[V, P]) joinKey(k string, v V, had bool, ov V, ctx, octx *cl
 	changed := P(&m.work).Join(ctx, &m.other, octx)
 	v = m.work
 	m.work, m.other = zero, zero
-	m.Set(k, v)
-	if _, has := m.Get(k); has != had {
-		changed = true
+	// Set, without looking k up again to learn whether it stayed.
+	keep := v != zero && (m.delta || !m.isEmpty(v))
+	if keep {
+		m.t.put(k, v)
+	} else {
+		m.t.remove(k)
 	}
-	return changed
+	return changed || keep != had
 }
 
 // IsEmpty reports whether m has no entry.
