@@ -147,6 +147,13 @@ func (d *decoder) ins(tomb bool) insRec {
 // limit decoding allocates some 50 MiB. Compact a state before encoding
 // it to stay under the limit. Live elements are not limited this way:
 // each costs input bytes.
+//
+// HAZARD: honest encodings can exceed the limit. The delta of a DEL (or
+// LTRIM) of more than 2^20 elements is a few dozen bytes yet refused, and
+// so is the state of a list that removed that many elements and was not
+// compacted since. Until decoding works on ranges of removed elements
+// rather than element by element, such a delta or state can be merged
+// in-process but not sent as bytes.
 func (l *List) UnmarshalBinary(data []byte) error {
 	d := decoder{r: wire.NewReader(data)}
 	d.r.Header(tag, version1, "list")
