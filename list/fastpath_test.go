@@ -335,3 +335,68 @@ func TestTypingAcrossFlushes(t *testing.T) {
 		t.Fatalf("list context %v, delta's %v", &lc, &dc)
 	}
 }
+
+// TestTypingAfterRemovingOthersText types where a removal left another
+// replica's run hot, at a seq that happens to continue that run: the
+// typing must not extend the other replica's run or the recorder's last
+// insert. Both cases once diverged or panicked.
+func TestTypingAfterRemovingOthersText(t *testing.T) {
+	const ra, rb clock.ReplicaID = 1, 2
+	cases := []struct {
+		name   string
+		theirs []string
+		edits  func(t *testing.T, a *List)
+		want   []string
+	}{
+		{
+			name:   "after a push of one's own",
+			theirs: []string{"a", "b", "c", "d", "e"},
+			edits: func(t *testing.T, a *List) {
+				mustDo(t, func() error { _, _, err := a.PushLeft(ra, "P"); return err })
+				mustDo(t, func() error { _, _, err := a.RemoveAt(ra, 5); return err })
+				mustDo(t, func() error { _, _, err := a.RemoveAt(ra, 4); return err })
+				mustDo(t, func() error { _, err := a.InsertAt(ra, 4, "X"); return err })
+			},
+			want: []string{"P", "a", "b", "c", "X"},
+		},
+		{
+			name:   "with nothing recorded yet",
+			theirs: []string{"a", "b", "c", "d"},
+			edits: func(t *testing.T, a *List) {
+				mustDo(t, func() error { _, _, err := a.RemoveAt(ra, 3); return err })
+				mustDo(t, func() error { _, _, err := a.RemoveAt(ra, 2); return err })
+				mustDo(t, func() error { _, err := a.InsertAt(ra, 2, "X"); return err })
+			},
+			want: []string{"a", "b", "X"},
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			b := New()
+			pushed, _, err := b.PushRight(rb, tc.theirs...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			a := New()
+			a.Merge(pushed)
+			d := NewDelta()
+			a.RecordInto(d)
+			tc.edits(t, a)
+			a.RecordInto(nil)
+			if got := elems(a); !slices.Equal(got, tc.want) {
+				t.Fatalf("local list %q, want %q", got, tc.want)
+			}
+			b.Merge(d)
+			if got := elems(b); !slices.Equal(got, tc.want) || !b.Equal(a) {
+				t.Fatalf("after merging the recorded delta: %q, want %q and a state Equal to the local one", got, tc.want)
+			}
+		})
+	}
+}
+
+func mustDo(t *testing.T, f func() error) {
+	t.Helper()
+	if err := f(); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -74,13 +74,22 @@ func (l *List) typeOn(values []string) (*List, bool) {
 	s := l.st
 	h := &s.hot
 	d := h.rec
-	if s.tree.Gen() != h.gen || len(d.recs.ins) != h.recN {
+	if s.tree.Gen() != h.gen || len(d.recs.ins) != h.recN || h.recN == 0 {
 		return nil, false
 	}
 	n := len(values)
 	x := s.tree.At(h.c)
-	// The next dot must continue the run (it does unless the invariants
-	// of hotRun were broken); check before issuing it.
+	// The run and the recorder's last insert must both be h.rep's live
+	// forward run ending at the same element: a removal makes any run it
+	// shortens hot, another replica's included, and the recorder's last
+	// insert may be of another run.
+	last := &d.recs.ins[h.recN-1]
+	end := x.id.seq() + uint64(x.n)
+	if rep, ok := s.rep(h.rep); !ok || x.id.rep() != rep || !x.live() || x.back() ||
+		last.id.Replica != h.rep || last.rm.Seq != 0 || last.back || last.id.Seq+uint64(last.n) != end {
+		return nil, false
+	}
+	// The next dot must continue the run; check before issuing it.
 	var first uint64
 	if l.lz.from != 0 && l.lz.rep == h.rep {
 		first = l.lz.to + 1
@@ -98,7 +107,6 @@ func (l *List) typeOn(values []string) (*List, bool) {
 		}
 	}
 	vs := &s.vals[x.id.rep()]
-	last := &d.recs.ins[h.recN-1]
 	if n == 1 {
 		vs.add(values[0])
 		d.recs.grow1(&last.vals, values[0])
