@@ -64,6 +64,14 @@ func (f *floor) add(member string, score float64) {
 	f.tree.ReplaceOrInsert(floorItem{score, member})
 }
 
+// remove is ZREM on the floor.
+func (f *floor) remove(member string) {
+	if old, ok := f.scores[member]; ok {
+		f.tree.Delete(floorItem{old, member})
+		delete(f.scores, member)
+	}
+}
+
 // fixtures holds the 1M-member sets most benchmarks share, built once.
 var fixtures struct {
 	once    sync.Once
@@ -344,7 +352,9 @@ func BenchmarkRemove(b *testing.B) {
 
 // BenchmarkMergeDelta merges the delta of one ZADD made at replica 2 into
 // sets of growing size, each delta once, in the order replica 2 made them:
-//   - new-member: a member the set does not hold;
+//   - new-member: a member the set does not hold (every shrinkEvery merges
+//     the added members are removed again, outside the timed loop, so the
+//     set keeps its size);
 //   - update-own: a new score for a member replica 2 wrote before (the
 //     usual case, merged in counter.Lone form without building counters);
 //   - update-other: a new score for a member replica 1 wrote, by a replica
@@ -352,7 +362,7 @@ func BenchmarkRemove(b *testing.B) {
 //
 // The floor applies the same write to its map and btree.
 func BenchmarkMergeDelta(b *testing.B) {
-	const pool = 1 << 19
+	const pool, shrinkEvery = 1 << 19, 1 << 12
 	remote := New()
 	at := clock.Stamp{Time: 4 * big, Replica: 2}
 	rng := rand.New(rand.NewPCG(10, 10))
@@ -374,16 +384,17 @@ func BenchmarkMergeDelta(b *testing.B) {
 	for _, n := range []int{1_000, 100_000, big} {
 		cases := []struct {
 			name  string
+			grows bool
 			setup func(local *Set, ms []string) ([]*Set, []Pair)
 		}{
-			{"new-member", func(*Set, []string) ([]*Set, []Pair) { return fresh, freshPairs }},
-			{"update-own", func(local *Set, _ []string) ([]*Set, []Pair) {
+			{"new-member", true, func(*Set, []string) ([]*Set, []Pair) { return fresh, freshPairs }},
+			{"update-own", false, func(local *Set, _ []string) ([]*Set, []Pair) {
 				for _, d := range fresh[:1024] {
 					local.Merge(d)
 				}
 				return own, ownPairs
 			}},
-			{"update-other", func(local *Set, ms []string) ([]*Set, []Pair) {
+			{"update-other", false, func(local *Set, ms []string) ([]*Set, []Pair) {
 				other := local.Clone()
 				ds, ps := make([]*Set, pool), make([]Pair, pool)
 				at := clock.Stamp{Time: 8 * big, Replica: 2}
@@ -398,13 +409,20 @@ func BenchmarkMergeDelta(b *testing.B) {
 		for _, c := range cases {
 			b.Run(fmt.Sprintf("%s/n=%d/zset", c.name, n), func(b *testing.B) {
 				local, _, ms := buildSets(n)
-				ds, _ := c.setup(local, ms)
+				ds, ps := c.setup(local, ms)
 				b.ReportAllocs()
 				settle(b)
 				i := 0
 				for b.Loop() {
 					local.Merge(ds[i%pool])
 					i++
+					if c.grows && i%shrinkEvery == 0 {
+						b.StopTimer()
+						for _, p := range ps[(i-shrinkEvery)%pool : (i-1)%pool+1] {
+							local.Remove(1, p.Member)
+						}
+						b.StartTimer()
+					}
 				}
 			})
 			b.Run(fmt.Sprintf("%s/n=%d/floor", c.name, n), func(b *testing.B) {
@@ -417,6 +435,13 @@ func BenchmarkMergeDelta(b *testing.B) {
 					p := ps[i%pool]
 					f.add(p.Member, p.Score)
 					i++
+					if c.grows && i%shrinkEvery == 0 {
+						b.StopTimer()
+						for _, p := range ps[(i-shrinkEvery)%pool : (i-1)%pool+1] {
+							f.remove(p.Member)
+						}
+						b.StartTimer()
+					}
 				}
 			})
 		}
