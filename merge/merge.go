@@ -26,7 +26,9 @@
 // the context holds but the store does not was removed; a dot in neither was
 // never seen. DotSet, DotFun and DotMap are the three dot stores of that
 // paper; their Join methods implement its join of (store, context) pairs and
-// leave the contexts to the caller, who merges them afterwards.
+// leave the contexts to the caller, who merges them afterwards. KeyedDotMap
+// is a DotMap with string keys for stores that hold their own key (a
+// record with its member name), kept in a hash table of the stores alone.
 package merge
 
 import (
