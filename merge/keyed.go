@@ -22,10 +22,11 @@ type KeyedStore[V comparable] interface {
 // KeyedDotMap is a DotMap with string keys for stores that carry their
 // own key, such as a pointer to a record that holds it (a sorted set's
 // member entries). It joins exactly as DotMap does but keeps only the
-// stores, in an open-addressing hash table:
-// 9 bytes a slot at a load of 7/12 to 7/8 (it grows by 4/3 and 3/2 in
+// stores, in an open-addressing hash table: a pointer-sized store costs 9
+// bytes a slot at a load of 7/12 to 7/8 (the table grows by 4/3 and 3/2 in
 // turn), where a Go map would hold the key's string header beside each
-// value and grow by doubling.
+// value and grow by doubling. Like a Go map, the table does not shrink when
+// keys are deleted.
 //
 // The zero value is an empty full state. A KeyedDotMap is not safe for
 // concurrent mutation.
