@@ -28,9 +28,21 @@ func FloatNumber(f float64) Number { return Number{Float: f, IsFloat: true} }
 // it is a float if it parses as one (strconv.ParseFloat syntax) to a finite
 // value, as INCRBYFLOAT would accept it: "3.0", "1e3", "01" and
 // "99999999999999999999" are floats.
+//
+// It does not allocate: strings that cannot be numbers (most strings a hash
+// stores) are told apart before strconv, whose errors allocate.
 func ParseNumber(s string) (Number, bool) {
-	if n, err := strconv.ParseInt(s, 10, 64); err == nil && strconv.FormatInt(n, 10) == s {
-		return IntNumber(n), true
+	digits, other := scanNumber(s)
+	if !digits {
+		return Number{}, false
+	}
+	if !other {
+		if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+			var buf [20]byte
+			if string(strconv.AppendInt(buf[:0], n, 10)) == s {
+				return IntNumber(n), true
+			}
+		}
 	}
 	f, err := strconv.ParseFloat(s, 64)
 	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
@@ -38,6 +50,26 @@ func ParseNumber(s string) (Number, bool) {
 	}
 	n, _ := FloatNumber(f).canonical()
 	return n, true
+}
+
+// scanNumber reports whether s has a decimal digit, which every finite
+// number strconv.ParseFloat accepts has, and whether it has anything but
+// digits and a leading '-' (then it is no integer ParseNumber accepts). A
+// byte no finite number can hold makes digits false.
+func scanNumber(s string) (digits, other bool) {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case '0' <= c && c <= '9':
+			digits = true
+		case c == '-' && i == 0:
+		case c == '+' || c == '-' || c == '.' || c == '_' || c == 'x' || c == 'X' ||
+			c == 'p' || c == 'P' || ('a' <= c && c <= 'f') || ('A' <= c && c <= 'F'):
+			other = true
+		default:
+			return false, true
+		}
+	}
+	return digits, other
 }
 
 // String formats n as Redis replies: an integer in decimal, a float as

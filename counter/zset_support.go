@@ -34,6 +34,29 @@ func (c *Counter) IsEmpty() bool {
 	return s == nil || (s.ctx.IsEmpty() && len(s.p) == 0 && len(s.r) == 0 && s.base.IsEmpty())
 }
 
+// Live reports whether Reset would cancel anything in c: an increment not
+// yet reset, or a SET base. A container may skip a Reset of a counter that
+// is not live; the reset would add only its own dot. O(n) for n replicas
+// that ever incremented.
+func (c *Counter) Live() bool {
+	if c.one.ok {
+		return true
+	}
+	s := c.state
+	if s == nil {
+		return false
+	}
+	if s.base.Len() > 0 {
+		return true
+	}
+	for id, pc := range s.p {
+		if s.r[id].Seq < pc.Seq {
+			return true
+		}
+	}
+	return false
+}
+
 // Lone is the compact form of a counter that one replica alone wrote, only
 // with SET and DEL (Set and Reset), each write seeing the one before: its
 // causal context is the dots 1…Seq of Replica, it holds no totals and no

@@ -318,3 +318,43 @@ func TestJoin(t *testing.T) {
 		}
 	}
 }
+
+// TestLive checks Live against what Reset cancels, through a history of
+// increments, SETs, resets and a concurrent increment merged in.
+func TestLive(t *testing.T) {
+	const a, b clock.ReplicaID = 1, 2
+	c := counter.New()
+	other := counter.New()
+	steps := []struct {
+		name string
+		do   func() error
+		live bool
+	}{
+		{"new", func() error { return nil }, false},
+		{"INCRBY", func() error { _, err := c.IncrBy(a, 3); return err }, true},
+		{"DEL", func() error { c.Reset(a); return nil }, false},
+		{"DEL again", func() error { c.Reset(a); return nil }, false},
+		{"SET", func() error { _, err := c.Set(at(5, a), counter.IntNumber(7)); return err }, true},
+		{"DEL after SET", func() error { c.Reset(a); return nil }, false},
+		{"a concurrent INCRBY merged", func() error {
+			d, err := other.IncrBy(b, 1)
+			c.Merge(d)
+			return err
+		}, true},
+		{"DEL of it", func() error { c.Reset(a); return nil }, false},
+	}
+	for _, s := range steps {
+		if err := s.do(); err != nil {
+			t.Fatalf("%s: %v", s.name, err)
+		}
+		if got := c.Live(); got != s.live {
+			t.Fatalf("after %s: Live() = %v, want %v (value %s)", s.name, got, s.live, c.String())
+		}
+		if !s.live && c.String() != "0" {
+			t.Fatalf("after %s: not live but reads %s", s.name, c.String())
+		}
+	}
+	if d, _ := other.IncrBy(b, 1); !d.Live() {
+		t.Fatal("the delta of an increment is not live")
+	}
+}

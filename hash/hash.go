@@ -116,7 +116,7 @@ func (h *Hash) Set(at clock.Stamp, pairs ...Pair) (delta *Hash, added int) {
 				panic("hash: ParseNumber returned a number counter.Set refuses: " + err.Error())
 			}
 			dv.ensureNum().Merge(d)
-		} else if v.num != nil {
+		} else if v.num != nil && v.num.Live() {
 			dv.ensureNum().Merge(v.num.Reset(at.Replica))
 		}
 	}
