@@ -244,10 +244,12 @@ func (h *Hash) textValue(field string) bool {
 // increment applies incr to field's counter and returns its delta; a
 // refused increment stores nothing, not even an empty counter.
 func (h *Hash) increment(field string, incr func(*counter.Counter) (*counter.Counter, error)) (*counter.Counter, error) {
-	v := h.values[field]
-	num := counter.New()
-	if v != nil && v.num != nil {
+	var num *counter.Counter
+	if v := h.values[field]; v != nil {
 		num = v.num
+	}
+	if num == nil {
+		num = counter.New()
 	}
 	d, err := incr(num)
 	if err != nil {
