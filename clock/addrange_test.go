@@ -38,3 +38,47 @@ func TestAddRange(t *testing.T) {
 		t.Fatal("an empty range changed the context")
 	}
 }
+
+// TestRun checks Run against asking Contains dot by dot, for runs up,
+// down and flat over contexts whose clouds are inline, small and large.
+func TestRun(t *testing.T) {
+	rng := rand.New(rand.NewPCG(6, 6))
+	large := 0 // rounds with a map cloud
+	for round := range 4000 {
+		var c clock.CausalContext
+		dots := rng.IntN(8)
+		if round%3 == 0 {
+			dots = 40 + rng.IntN(80) // a map cloud
+		}
+		for range dots {
+			seq := uint64(1 + rng.IntN(120))
+			if round%3 == 0 {
+				seq = uint64(5 + rng.IntN(200)) // gaps below: the dots stay in the cloud
+			}
+			c.Add(clock.Dot{Replica: clock.ReplicaID(1 + rng.IntN(2)), Seq: seq})
+		}
+		if c.CloudLen() > 32 {
+			large++
+		}
+		step := rng.IntN(3) - 1
+		d := clock.Dot{Replica: clock.ReplicaID(1 + rng.IntN(2)), Seq: uint64(1 + rng.IntN(210))}
+		n := uint64(rng.IntN(60))
+		if step < 0 {
+			n = min(n, d.Seq)
+		}
+		in, k := c.Run(d, n, step)
+		if in != c.Contains(d) {
+			t.Fatalf("Run(%v, %d, %d) in = %v, Contains says %v; context %s", d, n, step, in, !in, c.String())
+		}
+		want := uint64(0)
+		for want < n && c.Contains(clock.Dot{Replica: d.Replica, Seq: uint64(int64(d.Seq) + int64(want)*int64(step))}) == in {
+			want++
+		}
+		if k != want {
+			t.Fatalf("Run(%v, %d, %d) = %v, %d; dot by dot the run is %d; context %s", d, n, step, in, k, want, c.String())
+		}
+	}
+	if large < 500 {
+		t.Fatalf("only %d rounds had a large cloud", large)
+	}
+}

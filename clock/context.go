@@ -154,6 +154,131 @@ func (c *CausalContext) AddRange(r ReplicaID, from, to uint64) bool {
 	return true
 }
 
+// Run reports whether the dot d is in c, and for how many k of the n dots
+// d, d+step, d+2·step, … (step −1, 0 or +1, every dot with Seq ≥ 1) the
+// answer stays the same: those k ≥ 1 dots are all in c or all not. It
+// lets a caller split a run of dots by membership in O(pieces) instead of
+// O(dots): O(log 32) a piece for a small cloud; for a large one O(the
+// piece) or O(d.Replica's cloud dots), whichever is less. n = 0 gives
+// (Contains(d), 0).
+func (c *CausalContext) Run(d Dot, n uint64, step int) (in bool, k uint64) {
+	in = c.Contains(d)
+	if n <= 1 || step == 0 {
+		return in, n
+	}
+	r, top := d.Replica, c.vv.Get(d.Replica)
+	if step > 0 {
+		last := d.Seq + (n - 1)
+		switch {
+		case d.Seq <= top:
+			return true, min(last, top) - d.Seq + 1
+		case in:
+			k = 1
+			for k < n && c.cloudHas(r, d.Seq+k) {
+				k++
+			}
+			return true, k
+		}
+		next, ok := c.cloudAfter(r, d.Seq, last)
+		if !ok {
+			return false, n
+		}
+		return false, next - d.Seq
+	}
+	low := d.Seq - (n - 1)
+	switch {
+	case d.Seq <= top:
+		return true, n
+	case in:
+		// A run of cloud dots going down ends above top+1, which is never
+		// in the cloud: it does not reach the vector's dots.
+		k = 1
+		for k < n && c.cloudHas(r, d.Seq-k) {
+			k++
+		}
+		return true, k
+	}
+	below := top // the greatest dot of r under d.Seq in c, 0 if none
+	if prev, ok := c.cloudBefore(r, d.Seq, max(low, top+1)); ok {
+		below = prev
+	}
+	if below < low {
+		return false, n
+	}
+	return false, d.Seq - below
+}
+
+// cloudHas reports whether (r, seq) is in the cloud.
+func (c *CausalContext) cloudHas(r ReplicaID, seq uint64) bool {
+	if c.big != nil {
+		_, ok := c.big[r][seq]
+		return ok
+	}
+	_, ok := slices.BinarySearchFunc(c.small(), Dot{Replica: r, Seq: seq}, Dot.Compare)
+	return ok
+}
+
+// cloudAfter returns the least cloud seq of r in (seq, limit] and true, or
+// false if there is none.
+func (c *CausalContext) cloudAfter(r ReplicaID, seq, limit uint64) (uint64, bool) {
+	if c.big == nil {
+		dots := c.small()
+		i, _ := slices.BinarySearchFunc(dots, Dot{Replica: r, Seq: seq + 1}, Dot.Compare)
+		if i < len(dots) && dots[i].Replica == r && dots[i].Seq <= limit {
+			return dots[i].Seq, true
+		}
+		return 0, false
+	}
+	m := c.big[r]
+	if limit-seq <= uint64(len(m)) {
+		for s := seq + 1; s <= limit; s++ {
+			if _, ok := m[s]; ok {
+				return s, true
+			}
+		}
+		return 0, false
+	}
+	best, found := uint64(0), false
+	for s := range m {
+		if s > seq && s <= limit && (!found || s < best) {
+			best, found = s, true
+		}
+	}
+	return best, found
+}
+
+// cloudBefore returns the greatest cloud seq of r in [limit, seq) and
+// true, or false if there is none.
+func (c *CausalContext) cloudBefore(r ReplicaID, seq, limit uint64) (uint64, bool) {
+	if limit >= seq {
+		return 0, false
+	}
+	if c.big == nil {
+		dots := c.small()
+		i, _ := slices.BinarySearchFunc(dots, Dot{Replica: r, Seq: seq}, Dot.Compare)
+		if i > 0 && dots[i-1].Replica == r && dots[i-1].Seq >= limit {
+			return dots[i-1].Seq, true
+		}
+		return 0, false
+	}
+	m := c.big[r]
+	if seq-limit <= uint64(len(m)) {
+		for s := seq - 1; s >= limit; s-- {
+			if _, ok := m[s]; ok {
+				return s, true
+			}
+		}
+		return 0, false
+	}
+	best, found := uint64(0), false
+	for s := range m {
+		if s < seq && s >= limit && (!found || s > best) {
+			best, found = s, true
+		}
+	}
+	return best, found
+}
+
 func (c *CausalContext) bigAdd(d Dot) {
 	s := c.big[d.Replica]
 	if s == nil {

@@ -61,15 +61,15 @@ func (l *List) isEmptyState() bool {
 func (l *List) mergeDelta(o *List) bool {
 	ctx := l.context()
 	for i := range o.recs.ins {
-		clipIns(&o.recs.ins[i], ctx.Contains, func(x insRec) {
+		clipIns(&o.recs.ins[i], ctx, func(x insRec) {
 			x.vals = x.vals.clone()
 			l.recs.ins = append(l.recs.ins, x)
 		}, func(x remRec) {
-			clipRem(&x, ctx.Contains, func(x remRec) { l.recs.rem = append(l.recs.rem, x) })
+			clipRem(&x, ctx, func(x remRec) { l.recs.rem = append(l.recs.rem, x) })
 		})
 	}
 	for _, x := range o.recs.rem {
-		clipRem(&x, ctx.Contains, func(x remRec) { l.recs.rem = append(l.recs.rem, x) })
+		clipRem(&x, ctx, func(x remRec) { l.recs.rem = append(l.recs.rem, x) })
 	}
 	for _, x := range o.recs.set {
 		if x.dot.Seq == 0 || !ctx.Contains(x.dot) {
@@ -79,17 +79,13 @@ func (l *List) mergeDelta(o *List) bool {
 	return ctx.Merge(&o.ctx)
 }
 
-// clipIns splits x into the inserts of elements known does not hold
-// (passed to keep) and, for elements it holds that x removes, removals
-// (passed to rem).
-func clipIns(x *insRec, known func(clock.Dot) bool, keep func(insRec), rem func(remRec)) {
-	k := 0
-	for k < x.n {
-		in := known(x.dotAt(k))
-		j := k + 1
-		for j < x.n && known(x.dotAt(j)) == in {
-			j++
-		}
+// clipIns splits x into the inserts of elements ctx does not hold (passed
+// to keep) and, for elements it holds that x removes, removals (passed to
+// rem). O(pieces), not O(elements): see clock.CausalContext.Run.
+func clipIns(x *insRec, ctx *clock.CausalContext, keep func(insRec), rem func(remRec)) {
+	for k := 0; k < x.n; {
+		in, m := ctx.Run(x.dotAt(k), uint64(x.n-k), 1)
+		j := k + int(m)
 		part := x.slice(k, j)
 		if !in {
 			keep(part)
@@ -100,16 +96,12 @@ func clipIns(x *insRec, known func(clock.Dot) bool, keep func(insRec), rem func(
 	}
 }
 
-// clipRem passes to keep the parts of x whose removal dots known does not
-// hold.
-func clipRem(x *remRec, known func(clock.Dot) bool, keep func(remRec)) {
-	k := 0
-	for k < x.n {
-		in := known(x.rmAt(k))
-		j := k + 1
-		for j < x.n && known(x.rmAt(j)) == in {
-			j++
-		}
+// clipRem passes to keep the parts of x whose removal dots ctx does not
+// hold. O(pieces), as clipIns.
+func clipRem(x *remRec, ctx *clock.CausalContext, keep func(remRec)) {
+	for k := 0; k < x.n; {
+		in, m := ctx.Run(x.rmAt(k), uint64(x.n-k), x.step)
+		j := k + int(m)
 		if !in {
 			keep(x.slice(k, j))
 		}
@@ -160,14 +152,14 @@ func (l *List) gather(in *incoming, o *List) {
 	ctx := &l.ctx
 	addIns := func(x insRec) { in.ins = append(in.ins, inRec{insRec: x}) }
 	addRem := func(x remRec) {
-		clipRem(&x, ctx.Contains, func(x remRec) { in.rem = append(in.rem, x) })
+		clipRem(&x, ctx, func(x remRec) { in.rem = append(in.rem, x) })
 	}
 	// Room for o's records at once: a large delta (a replica's history)
 	// would otherwise regrow in.ins from scratch.
 	in.ins = slices.Grow(in.ins, len(o.recs.ins))
 	in.rem = slices.Grow(in.rem, len(o.recs.rem))
 	for i := range o.recs.ins {
-		clipIns(&o.recs.ins[i], ctx.Contains, func(x insRec) {
+		clipIns(&o.recs.ins[i], ctx, func(x insRec) {
 			// x.vals still aliases o: integration copies the values,
 			// and holding a record clones them.
 			in.ins = append(in.ins, inRec{insRec: x, outside: !o.delta})
@@ -205,7 +197,7 @@ func (l *List) gather(in *incoming, o *List) {
 		if x.n == 1 {
 			r.step = 0
 		}
-		clipIns(&r, ctx.Contains, func(p insRec) {
+		clipIns(&r, ctx, func(p insRec) {
 			if x.live() {
 				k0 := int(p.id.Seq - r.id.Seq)
 				p.vals = recVals{s: make([]string, p.n)}
