@@ -4,6 +4,8 @@ import (
 	"math/bits"
 	"slices"
 
+	"github.com/google/btree"
+
 	"github.com/redcrdt/redcrdt/clock"
 	"github.com/redcrdt/redcrdt/internal/ostree"
 )
@@ -71,11 +73,93 @@ type page struct {
 // pages; a page farther off goes to the map far, so that a few elements
 // with far-apart seqs (which a decoded state may hold) cost a few pages,
 // not the span between them. A page is in p or in far, never both.
+//
+// The elements of a run of longRun or more (a long run of tombstones costs
+// no input bytes, so a decoded one may be of any length) are indexed as one
+// range in long instead, which overrides the pages: writing one element's
+// slot cuts it out of any range, and writing a range overrides the slots
+// under it, so for every seq the latest write is the one read.
 type pages struct {
 	base int
 	p    []*page
 	np   int // pages held in p
 	far  map[int]*page
+	long *btree.BTreeG[seqSpan]
+	// lo and hi bound every range long has held, so that writes outside
+	// them (new elements, mostly) skip the tree.
+	lo, hi uint64
+}
+
+// longRun is the shortest run whose elements the index holds as a range:
+// long enough that editing text rarely makes one, so the ranges serve
+// long pushes, long removals and decoded tombstones.
+const longRun = 32 * pageSize
+
+// seqSpan maps the seqs [lo, hi] to the leaf holding them.
+type seqSpan struct {
+	lo, hi uint64
+	leaf   *ostree.Leaf[run]
+}
+
+func seqSpanLess(a, b seqSpan) bool { return a.lo < b.lo }
+
+// spanOf returns the leaf of the range holding seq, or false. O(log
+// ranges).
+func (ps *pages) spanOf(seq uint64) (*ostree.Leaf[run], bool) {
+	if ps.long == nil || ps.long.Len() == 0 || seq < ps.lo || seq > ps.hi {
+		return nil, false
+	}
+	var leaf *ostree.Leaf[run]
+	found := false
+	ps.long.DescendLessOrEqual(seqSpan{lo: seq}, func(x seqSpan) bool {
+		leaf, found = x.leaf, x.hi >= seq
+		return false
+	})
+	return leaf, found
+}
+
+// unspan takes the seqs [lo, hi] out of every range. O((1 + ranges
+// overlapping) · log ranges).
+func (ps *pages) unspan(lo, hi uint64) {
+	if ps.long == nil || ps.long.Len() == 0 || hi < ps.lo || lo > ps.hi {
+		return
+	}
+	var hit []seqSpan
+	ps.long.DescendLessOrEqual(seqSpan{lo: lo}, func(x seqSpan) bool {
+		if x.hi >= lo {
+			hit = append(hit, x)
+		}
+		return false
+	})
+	ps.long.AscendGreaterOrEqual(seqSpan{lo: lo}, func(x seqSpan) bool {
+		if x.lo > hi {
+			return false
+		}
+		if len(hit) == 0 || hit[0].lo != x.lo {
+			hit = append(hit, x)
+		}
+		return true
+	})
+	for _, x := range hit {
+		ps.long.Delete(x)
+		if x.lo < lo {
+			ps.long.ReplaceOrInsert(seqSpan{lo: x.lo, hi: lo - 1, leaf: x.leaf})
+		}
+		if x.hi > hi {
+			ps.long.ReplaceOrInsert(seqSpan{lo: hi + 1, hi: x.hi, leaf: x.leaf})
+		}
+	}
+}
+
+// span maps the seqs [lo, hi] to leaf, over any earlier range or slot.
+func (ps *pages) span(lo, hi uint64, leaf *ostree.Leaf[run]) {
+	if ps.long == nil {
+		ps.long = btree.NewG(16, seqSpanLess)
+		ps.lo, ps.hi = lo, hi
+	}
+	ps.unspan(lo, hi)
+	ps.lo, ps.hi = min(ps.lo, lo), max(ps.hi, hi)
+	ps.long.ReplaceOrInsert(seqSpan{lo: lo, hi: hi, leaf: leaf})
 }
 
 // get returns page number n, or nil.
@@ -467,6 +551,10 @@ func (s *store) setLeaf(x *run, l *ostree.Leaf[run]) {
 		return
 	}
 	rep := x.id.rep()
+	if x.n >= longRun {
+		s.idx[rep].span(x.id.seq(), x.id.seq()+uint64(x.n)-1, l)
+		return
+	}
 	for k := 0; k < int(x.n); k++ {
 		s.setSeqLeaf(rep, x.id.seq()+uint64(k), l)
 	}
@@ -474,6 +562,7 @@ func (s *store) setLeaf(x *run, l *ostree.Leaf[run]) {
 
 func (s *store) setSeqLeaf(rep uint16, seq uint64, l *ostree.Leaf[run]) {
 	ps := &s.idx[rep]
+	ps.unspan(seq, seq)
 	n := int(seq / pageSize)
 	pg := ps.get(n)
 	if pg == nil {
@@ -513,6 +602,9 @@ func (s *store) buildIndex() {
 
 // leafOf returns the leaf holding element d per the index, or nil.
 func (s *store) leafOf(d pdot) *ostree.Leaf[run] {
+	if l, ok := s.idx[d.rep()].spanOf(d.seq()); ok {
+		return l
+	}
 	pg := s.idx[d.rep()].get(int(d.seq() / pageSize))
 	if pg == nil {
 		return nil

@@ -1,0 +1,107 @@
+package list
+
+import (
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/redcrdt/redcrdt/clock"
+)
+
+// checkIndex checks that the dot index of l's store, if built, gives for
+// every element of every run the leaf that holds it.
+func checkIndex(t *testing.T, l *List) {
+	t.Helper()
+	s := l.st
+	if s == nil || !s.indexed {
+		return
+	}
+	for leaf := s.tree.Begin().Leaf; leaf != nil; leaf = leaf.Next() {
+		for _, x := range leaf.Items() {
+			if x.block() {
+				continue
+			}
+			for k := range uint64(x.n) {
+				d := mkdot(x.id.rep(), x.id.seq()+k)
+				if got := s.leafOf(d); got != leaf {
+					t.Fatalf("index: element %v of a %d-element run is in leaf %p, the index says %p", s.unpack(d), x.n, leaf, got)
+				}
+			}
+		}
+	}
+}
+
+// hasRanges reports whether l's index holds a run as a range.
+func hasRanges(l *List) bool {
+	for _, ps := range l.st.idx {
+		if ps.long != nil && ps.long.Len() > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// TestIndexOfLongRuns edits lists made of long runs, which the index holds
+// as ranges, on a replica whose index is built, and on one that ships to
+// it: runs split, move between leaves, lose elements at either end and
+// gain single-element writes over ranges. After every step the index must
+// give every element's leaf, and the replicas must agree.
+func TestIndexOfLongRuns(t *testing.T) {
+	const ra, rb clock.ReplicaID = 1, 2
+	for seed := range uint64(3) {
+		rng := rand.New(rand.NewPCG(seed, 9))
+		a, b := New(), New()
+		push := func(l *List, r clock.ReplicaID, n int) *List {
+			d, _, err := l.PushRight(r, slices.Repeat([]string{string(rune('a' + rng.IntN(26)))}, n)...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return d
+		}
+		for range 2 {
+			b.Merge(push(a, ra, longRun+rng.IntN(longRun)))
+		}
+		checkIndex(t, b)
+		if !hasRanges(b) {
+			t.Fatalf("seed %d: the index holds no range: the test does not reach them", seed)
+		}
+		for step := range 60 {
+			var d *List
+			var err error
+			n := a.Len()
+			switch op := rng.IntN(10); {
+			case op < 4 && n > 0: // split a run with an insert
+				d, err = a.InsertAt(ra, rng.IntN(n), "x")
+			case op < 7 && n > 0: // remove one element
+				d, _, err = a.RemoveAt(ra, rng.IntN(n))
+			case op < 8 && n > 10: // remove a stretch
+				i := rng.IntN(n - 10)
+				d, err = a.Trim(ra, i, i+rng.IntN(n-i))
+			case op < 9 && n < 3*longRun:
+				d = push(a, ra, longRun+rng.IntN(longRun/2))
+			default: // an edit on the indexed replica, shipped back
+				if m := b.Len(); m > 0 {
+					db, _, err := b.RemoveAt(rb, rng.IntN(m))
+					if err != nil {
+						t.Fatal(err)
+					}
+					a.Merge(db)
+				}
+				checkIndex(t, b)
+				continue
+			}
+			if err != nil {
+				t.Fatalf("seed %d step %d: %v", seed, step, err)
+			}
+			b.Merge(d)
+			checkIndex(t, b)
+			if got, want := strings.Join(b.Range(0, -1), ""), strings.Join(a.Range(0, -1), ""); got != want {
+				t.Fatalf("seed %d step %d: replicas differ:\n a %q\n b %q", seed, step, want, got)
+			}
+		}
+		if !a.Equal(b) {
+			t.Fatalf("seed %d: states differ after every delta was merged", seed)
+		}
+	}
+}
