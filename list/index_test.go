@@ -105,3 +105,40 @@ func TestIndexOfLongRuns(t *testing.T) {
 		}
 	}
 }
+
+// TestHeldInsertsAndALongContext merges a delta whose context covers 2^40
+// dots of one replica, and the held insert of another, into a list that
+// holds that insert: the context must take the 2^40 dots as one range (a
+// dot-by-dot loop would not finish) and still leave out the held element.
+func TestHeldInsertsAndALongContext(t *testing.T) {
+	const ra, rb clock.ReplicaID = 1, 2
+	a := New()
+	if _, _, err := a.PushRight(ra, "x"); err != nil {
+		t.Fatal(err)
+	}
+	dy, _, err := a.PushRight(ra, "y") // its origin, x, never reaches l
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := New()
+	l.Merge(dy)
+	if len(l.recs.ins) != 1 {
+		t.Fatalf("%d held inserts, want 1", len(l.recs.ins))
+	}
+	o := NewDelta()
+	o.ctx.AddRange(rb, 1, 1<<40)
+	o.ctx.AddRange(ra, 1, 3)
+	l.Merge(o)
+	ctx := l.Context()
+	held := clock.Dot{Replica: ra, Seq: 2}
+	switch {
+	case !ctx.Contains(clock.Dot{Replica: rb, Seq: 1 << 40}):
+		t.Fatal("the context lost the long range")
+	case ctx.Contains(held):
+		t.Fatal("the context took the held element's dot")
+	case !ctx.Contains(clock.Dot{Replica: ra, Seq: 1}) || !ctx.Contains(clock.Dot{Replica: ra, Seq: 3}):
+		t.Fatal("the context lost the dots around the held element")
+	case len(l.recs.ins) != 1:
+		t.Fatalf("%d held inserts after the merge, want 1", len(l.recs.ins))
+	}
+}

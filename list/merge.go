@@ -253,7 +253,7 @@ func (l *List) mergeInto(o *List) bool {
 		}
 	}
 	if l.heldIn(&o.ctx) {
-		changed = mergeCtxExcept(ctx, &o.ctx, l.isHeld) || changed
+		changed = l.mergeCtxExcept(ctx, &o.ctx) || changed
 	} else if ctx.Merge(&o.ctx) {
 		changed = true
 	}
@@ -272,33 +272,57 @@ func (l *List) isHeld(d clock.Dot) bool {
 }
 
 // heldIn reports whether ctx holds an element dot of a held insert.
+// O(held inserts · pieces; see clock.CausalContext.Run).
 func (l *List) heldIn(ctx *clock.CausalContext) bool {
 	for i := range l.recs.ins {
 		x := &l.recs.ins[i]
-		for k := range x.n {
-			if ctx.Contains(x.dotAt(k)) {
-				return true
-			}
+		if in, k := ctx.Run(x.id, uint64(x.n), 1); in || k < uint64(x.n) {
+			return true
 		}
 	}
 	return false
 }
 
-// mergeCtxExcept adds to dst every dot of src for which skip is false and
-// reports whether dst changed. O(dots of src that dst lacks).
-func mergeCtxExcept(dst, src *clock.CausalContext, skip func(clock.Dot) bool) bool {
+// mergeCtxExcept adds to dst every dot of src that no held insert of l
+// names and reports whether dst changed. src's vector goes in by ranges
+// around the held elements: O(replicas + held inserts) when the ranges
+// continue dst's vector.
+//
+// HAZARD: past a held element of replica r, src's dots of r cannot join
+// dst's vector (the held element is a hole in it) and go into the cloud
+// one by one: O(src's vector entry for r) time and memory, which a crafted
+// context can make huge.
+func (l *List) mergeCtxExcept(dst, src *clock.CausalContext) bool {
+	held := map[clock.ReplicaID][][2]uint64{}
+	for i := range l.recs.ins {
+		x := &l.recs.ins[i]
+		held[x.id.Replica] = append(held[x.id.Replica], [2]uint64{x.id.Seq, x.id.Seq + uint64(x.n) - 1})
+	}
 	changed := false
 	have := dst.Vector()
 	sv := src.Vector()
 	for _, r := range sv.Replicas() {
-		for seq := have.Get(r) + 1; seq <= sv.Get(r); seq++ {
-			if d := (clock.Dot{Replica: r, Seq: seq}); !skip(d) && dst.Add(d) {
+		lo, hi := have.Get(r)+1, sv.Get(r)
+		hs := held[r]
+		slices.SortFunc(hs, func(a, b [2]uint64) int { return cmpU64(a[0], b[0]) })
+		for _, h := range hs {
+			if h[1] < lo {
+				continue
+			}
+			if h[0] > hi {
+				break
+			}
+			if h[0] > lo && dst.AddRange(r, lo, h[0]-1) {
 				changed = true
 			}
+			lo = h[1] + 1
+		}
+		if lo <= hi && dst.AddRange(r, lo, hi) {
+			changed = true
 		}
 	}
 	for d := range src.Dots {
-		if !skip(d) && dst.Add(d) {
+		if !l.isHeld(d) && dst.Add(d) {
 			changed = true
 		}
 	}
