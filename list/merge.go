@@ -245,10 +245,8 @@ func (l *List) mergeInto(o *List) bool {
 	changed := false
 	for i := range in.ins {
 		if x := &in.ins[i]; x.outside && x.state == recDone {
-			for k := range x.n {
-				if ctx.Add(x.dotAt(k)) {
-					changed = true
-				}
+			if ctx.AddRange(x.id.Replica, x.id.Seq, x.id.Seq+uint64(x.n)-1) {
+				changed = true
 			}
 		}
 	}
