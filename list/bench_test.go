@@ -2,6 +2,7 @@ package list_test
 
 import (
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"testing"
 
@@ -132,6 +133,28 @@ func BenchmarkMerge(b *testing.B) {
 			dst.Merge(src)
 		}
 	})
+}
+
+// BenchmarkMergeClear merges the delta of a DEL of a 2^20-element list,
+// made at another replica, into a replica holding the same elements: the
+// removal is one record, so its cost should follow the runs it removes,
+// not the elements.
+func BenchmarkMergeClear(b *testing.B) {
+	src := list.New()
+	if _, _, err := src.PushRight(ra, slices.Repeat([]string{"x"}, 1<<20)...); err != nil {
+		b.Fatal(err)
+	}
+	del, err := src.Clone().Clear(rb)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		b.StopTimer()
+		dst := src.Clone()
+		b.StartTimer()
+		dst.Merge(del)
+	}
 }
 
 func BenchmarkClone(b *testing.B) {
