@@ -423,12 +423,9 @@ func (l *List) checkRecords(r *wire.Reader, recs *records) {
 	}
 	for i := range recs.ins {
 		x := &recs.ins[i]
-		for k := range x.n {
-			in := l.ctx.Contains(x.dotAt(k))
-			if in != l.delta {
-				r.Fail("list: record outside its context")
-				return
-			}
+		if in, k := l.ctx.Run(x.id, uint64(x.n), 1); in != l.delta || k != uint64(x.n) {
+			r.Fail("list: record outside its context")
+			return
 		}
 	}
 }
