@@ -1,12 +1,14 @@
 package list
 
 import (
+	"errors"
 	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/redcrdt/redcrdt/clock"
+	"github.com/redcrdt/redcrdt/internal/wire"
 )
 
 // checkIndex checks that the dot index of l's store, if built, gives for
@@ -140,5 +142,36 @@ func TestHeldInsertsAndALongContext(t *testing.T) {
 		t.Fatal("the context lost the dots around the held element")
 	case len(l.recs.ins) != 1:
 		t.Fatalf("%d held inserts after the merge, want 1", len(l.recs.ins))
+	}
+}
+
+// TestDecodeRecordOutsideContext checks that a delta whose recorded insert
+// runs past its context, or a full state whose held insert lies in its
+// context, is refused.
+func TestDecodeRecordOutsideContext(t *testing.T) {
+	const ra clock.ReplicaID = 1
+	a := New()
+	d, _, err := a.PushRight(ra, "x", "y", "z")
+	if err != nil {
+		t.Fatal(err)
+	}
+	good, err := d.AppendBinary(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back List
+	if err := back.UnmarshalBinary(good); err != nil {
+		t.Fatalf("the honest delta: %v", err)
+	}
+	for _, covered := range []uint64{0, 1, 2} {
+		bad := &List{delta: true, recs: d.recs}
+		bad.ctx.AddRange(ra, 1, covered) // the record holds dots 1…3
+		enc, err := bad.AppendBinary(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := back.UnmarshalBinary(enc); !errors.Is(err, wire.ErrMalformed) {
+			t.Errorf("a delta covering %d of its record's 3 dots: %v, want a malformed-encoding error", covered, err)
+		}
 	}
 }
