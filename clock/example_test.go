@@ -49,6 +49,29 @@ func ExampleCausalContext() {
 	// {1:3 2:2} true
 }
 
+func ExampleCausalContext_Run() {
+	var ctx clock.CausalContext
+	ctx.AddRange(1, 1, 1000) // a prefix of 1000 dots: one vector entry
+	ctx.Add(clock.Dot{Replica: 1, Seq: 1003})
+	ctx.Add(clock.Dot{Replica: 1, Seq: 1004})
+	fmt.Println(ctx.String())
+
+	// Split the dots 1.990 … 1.1009 by membership, a run at a time.
+	d, n := clock.Dot{Replica: 1, Seq: 990}, uint64(20)
+	for n > 0 {
+		in, k := ctx.Run(d, n, 1)
+		fmt.Println(d, k, in)
+		d.Seq += k
+		n -= k
+	}
+	// Output:
+	// {1:1000}+[1.1003 1.1004]
+	// 1.990 11 true
+	// 1.1001 2 false
+	// 1.1003 2 true
+	// 1.1005 5 false
+}
+
 func ExampleVersionVector() {
 	var a, b clock.VersionVector
 	a.Advance(1, 5)
