@@ -54,13 +54,17 @@ func (m *KeyedDotMap[V, P]) Get(k string) (V, bool) { return m.t.get(k) }
 // Set stores v, whose key is k, under k. An empty v is kept only in a delta
 // (as the mark of a removed key); in a full state, and whatever the mode
 // if v is the zero value, it deletes k. O(1) amortized.
-func (m *KeyedDotMap[V, P]) Set(k string, v V) {
+func (m *KeyedDotMap[V, P]) Set(k string, v V) { m.store(k, v) }
+
+// store is Set, reporting whether k now has an entry.
+func (m *KeyedDotMap[V, P]) store(k string, v V) bool {
 	var zero V
 	if v == zero || (!m.delta && m.isEmpty(v)) {
 		m.t.remove(k)
-		return
+		return false
 	}
 	m.t.put(k, v)
+	return true
 }
 
 // Delete removes k's entry. O(1) expected.
@@ -135,14 +139,7 @@ func (m *KeyedDotMap[V, P]) joinKey(k string, v V, had bool, ov V, ctx, octx *cl
 	changed := P(&m.work).Join(ctx, &m.other, octx)
 	v = m.work
 	m.work, m.other = zero, zero
-	// Set, without looking k up again to learn whether it stayed.
-	keep := v != zero && (m.delta || !m.isEmpty(v))
-	if keep {
-		m.t.put(k, v)
-	} else {
-		m.t.remove(k)
-	}
-	return changed || keep != had
+	return m.store(k, v) != had || changed
 }
 
 // IsEmpty reports whether m has no entry.

@@ -361,8 +361,25 @@ func BenchmarkRemove(b *testing.B) {
 //     2 that had synced the set (the member's score then has two writers).
 //
 // The floor applies the same write to its map and btree.
+// shrinkEvery is how many merges of new members BenchmarkMergeDelta makes
+// before it removes them again; mergePool is how many deltas it prepares.
+const shrinkEvery, mergePool = 1 << 12, 1 << 19
+
+// shrink removes, outside the timed loop, the members the last
+// shrinkEvery of i merges added, once i is a multiple of shrinkEvery.
+func shrink(b *testing.B, i int, added []Pair, remove func(member string)) {
+	if i%shrinkEvery != 0 {
+		return
+	}
+	b.StopTimer()
+	for _, p := range added[(i-shrinkEvery)%mergePool : (i-1)%mergePool+1] {
+		remove(p.Member)
+	}
+	b.StartTimer()
+}
+
 func BenchmarkMergeDelta(b *testing.B) {
-	const pool, shrinkEvery = 1 << 19, 1 << 12
+	const pool = mergePool
 	remote := New()
 	at := clock.Stamp{Time: 4 * big, Replica: 2}
 	rng := rand.New(rand.NewPCG(10, 10))
@@ -416,12 +433,8 @@ func BenchmarkMergeDelta(b *testing.B) {
 				for b.Loop() {
 					local.Merge(ds[i%pool])
 					i++
-					if c.grows && i%shrinkEvery == 0 {
-						b.StopTimer()
-						for _, p := range ps[(i-shrinkEvery)%pool : (i-1)%pool+1] {
-							local.Remove(1, p.Member)
-						}
-						b.StartTimer()
+					if c.grows {
+						shrink(b, i, ps, func(m string) { local.Remove(1, m) })
 					}
 				}
 			})
@@ -435,12 +448,8 @@ func BenchmarkMergeDelta(b *testing.B) {
 					p := ps[i%pool]
 					f.add(p.Member, p.Score)
 					i++
-					if c.grows && i%shrinkEvery == 0 {
-						b.StopTimer()
-						for _, p := range ps[(i-shrinkEvery)%pool : (i-1)%pool+1] {
-							f.remove(p.Member)
-						}
-						b.StartTimer()
+					if c.grows {
+						shrink(b, i, ps, f.remove)
 					}
 				}
 			})
