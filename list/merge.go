@@ -477,11 +477,13 @@ func (l *List) integrateRec(x *insRec) bool {
 }
 
 // applyRem applies the removal x to the integrated elements it targets and
-// holds the rest.
+// holds the rest. It works on ranges: O((runs and gaps met + 1) · log n),
+// plus nextElem's page scans for each gap, whatever the number of elements
+// x names.
 func (l *List) applyRem(x *remRec, held *records) {
 	s := l.st
-	k := 0
-	for k < x.n {
+	rep, known := s.repIdx[x.target.Replica]
+	for k := 0; k < x.n; {
 		d := shift(x.target, k)
 		pd, ok := s.lookupDot(d)
 		var lc loc
@@ -489,13 +491,21 @@ func (l *List) applyRem(x *remRec, held *records) {
 			lc, ok = s.find(pd)
 		}
 		if !ok {
-			held.addRem(x.slice(k, k+1))
-			k++
+			// The targets up to the next element the store holds.
+			m := x.n - k
+			if known {
+				if next, ok := s.nextElem(rep, d.Seq, d.Seq+uint64(m)-1); ok {
+					m = int(next - d.Seq)
+				}
+			}
+			l.holdUnseen(x.slice(k, k+m), held)
+			k += m
 			continue
 		}
 		it := s.tree.At(lc.c)
 		if it.block() {
-			k++
+			r, _ := s.collRangeOf(pd)
+			k += int(min(r.hi-d.Seq+1, uint64(x.n-k)))
 			continue
 		}
 		ki := it.k(lc.off)
@@ -515,25 +525,62 @@ func (l *List) applyRem(x *remRec, held *records) {
 			k += m
 			continue
 		}
-		// Already removed: keep the smaller removal dot of each.
-		lowered := false
-		for j := range m {
-			cur := s.unpack(it.rmAt(ki + j))
-			if nd := x.rmAt(k + j); nd.Compare(cur) < 0 {
-				l.lowerRm(pd.add(j), nd)
-				k += j + 1
-				lowered = true
-				break
-			}
+		// Already removed: each element keeps the smaller removal dot.
+		// Both dots run on lines over the targets, so the elements x
+		// lowers are one range.
+		j0, j1 := lowerSpan(x.rmAt(k), x.step, s.unpack(it.rmAt(ki)), it.step(), m)
+		if j0 < j1 {
+			l.lowerRm(pd.add(j0), j1-j0, x.rmAt(k+j0), x.step)
 		}
-		if !lowered {
-			k += m
-		}
+		k += m
 	}
 }
 
-// lowerRm gives the removed element e the smaller removal dot rm.
-func (l *List) lowerRm(e pdot, rm clock.Dot) {
+// holdUnseen holds the parts of the removal x whose targets l has not
+// seen. A target l has seen but does not hold is no element (its dot is
+// another operation's), so nothing is there to remove, now or later.
+// O(pieces; see clock.CausalContext.Run).
+func (l *List) holdUnseen(x remRec, held *records) {
+	ctx := l.context()
+	for k := 0; k < x.n; {
+		in, m := ctx.Run(shift(x.target, k), uint64(x.n-k), 1)
+		if !in {
+			held.addRem(x.slice(k, k+int(m)))
+		}
+		k += int(m)
+	}
+}
+
+// lowerSpan returns the range [j0, j1) of j in [0, m) where the removal
+// dot nd + j·ns is smaller than cur + j·cs. It is one range (possibly
+// empty) since the difference of two lines is a line. O(1).
+func lowerSpan(nd clock.Dot, ns int, cur clock.Dot, cs int, m int) (j0, j1 int) {
+	switch {
+	case nd.Replica < cur.Replica:
+		return 0, m
+	case nd.Replica > cur.Replica:
+		return 0, 0
+	}
+	// nd + j·ns − (cur + j·cs) = d0 + j·slope < 0.
+	d0, slope := int64(nd.Seq)-int64(cur.Seq), int64(ns-cs)
+	lo, hi := int64(0), int64(m)
+	switch {
+	case slope == 0 && d0 >= 0:
+		return 0, 0
+	case slope > 0:
+		hi = min(hi, -floorDiv(d0, slope)) // j < ⌈−d0/slope⌉
+	case slope < 0:
+		lo = max(lo, floorDiv(d0, -slope)+1) // j > d0/−slope
+	}
+	if lo >= hi {
+		return 0, 0
+	}
+	return int(lo), int(hi)
+}
+
+// lowerRm gives the n removed elements from e on (by seq, in one run) the
+// smaller removal dots rm + j·step.
+func (l *List) lowerRm(e pdot, n int, rm clock.Dot, step int) {
 	s := l.st
 	lc, ok := s.find(e)
 	if !ok {
@@ -549,12 +596,17 @@ func (l *List) lowerRm(e pdot, rm clock.Dot) {
 	if k > 0 {
 		parts = append(parts, x.slice(0, k))
 	}
-	one := x.slice(k, k+1)
-	one.rm = prm
-	one.kind &^= kindRmUp | kindRmDown | kindBack
-	parts = append(parts, one)
-	if k+1 < int(x.n) {
-		parts = append(parts, x.slice(k+1, int(x.n)))
+	mid := x.slice(k, k+n)
+	mid.rm = prm
+	mid.kind &^= kindRmUp | kindRmDown
+	if n > 1 {
+		mid.kind |= stepKind(step)
+	} else {
+		mid.kind &^= kindBack
+	}
+	parts = append(parts, mid)
+	if k+n < int(x.n) {
+		parts = append(parts, x.slice(k+n, int(x.n)))
 	}
 	if x.back() {
 		slices.Reverse(parts)

@@ -65,6 +65,10 @@ const pageSize = 128
 type page struct {
 	leaf [pageSize]*ostree.Leaf[run]
 	used int
+	// spanned is set once a range of long may overlap the page's seqs
+	// (and always for a page in far): only then do its slots need the
+	// tree.
+	spanned bool
 }
 
 // pages is one replica's part of the index: page i covers the seqs of
@@ -74,11 +78,13 @@ type page struct {
 // with far-apart seqs (which a decoded state may hold) cost a few pages,
 // not the span between them. A page is in p or in far, never both.
 //
-// The elements of a run of longRun or more (a long run of tombstones costs
-// no input bytes, so a decoded one may be of any length) are indexed as one
-// range in long instead, which overrides the pages: writing one element's
-// slot cuts it out of any range, and writing a range overrides the slots
-// under it, so for every seq the latest write is the one read.
+// The elements of a run of longRun or more, and of a tombstone run of
+// tombRun or more (a run of tombstones costs no input bytes, so a decoded
+// one may be of any length), are indexed as one range in long instead,
+// which overrides the pages: writing one element's slot cuts it out of any
+// range, and writing a range overrides the slots under it, so for every
+// seq the latest write is the one read. Pages no range overlaps (not
+// spanned) answer without the tree.
 type pages struct {
 	base int
 	p    []*page
@@ -90,10 +96,16 @@ type pages struct {
 	lo, hi uint64
 }
 
-// longRun is the shortest run whose elements the index holds as a range:
-// long enough that editing text rarely makes one, so the ranges serve
-// long pushes, long removals and decoded tombstones.
-const longRun = 32 * pageSize
+// longRun is the shortest live run whose elements the index holds as a
+// range: long enough that editing text rarely makes one, so the ranges
+// serve long pushes. tombRun is the shortest tombstone run held as a
+// range, so that the index costs at most tombRun slots per tombstone run,
+// whatever its length: a removal of many elements, or a decoded state
+// holding one, costs O(runs), not O(elements).
+const (
+	longRun = 32 * pageSize
+	tombRun = pageSize / 2
+)
 
 // seqSpan maps the seqs [lo, hi] to the leaf holding them.
 type seqSpan struct {
@@ -160,6 +172,26 @@ func (ps *pages) span(lo, hi uint64, leaf *ostree.Leaf[run]) {
 	ps.unspan(lo, hi)
 	ps.lo, ps.hi = min(ps.lo, lo), max(ps.hi, hi)
 	ps.long.ReplaceOrInsert(seqSpan{lo: lo, hi: hi, leaf: leaf})
+	// Mark the dense pages the range overlaps (those in far always are).
+	for n := max(int(lo/pageSize), ps.base); n <= int(hi/pageSize) && n-ps.base < len(ps.p); n++ {
+		if pg := ps.p[n-ps.base]; pg != nil {
+			pg.spanned = true
+		}
+	}
+}
+
+// overlaps reports whether a range of long overlaps the seqs [lo, hi].
+// Ranges are disjoint, so only the last one starting at or before hi can.
+func (ps *pages) overlaps(lo, hi uint64) bool {
+	if ps.long == nil || ps.long.Len() == 0 || hi < ps.lo || lo > ps.hi {
+		return false
+	}
+	found := false
+	ps.long.DescendLessOrEqual(seqSpan{lo: hi}, func(x seqSpan) bool {
+		found = x.hi >= lo
+		return false
+	})
+	return found
 }
 
 // get returns page number n, or nil.
@@ -184,6 +216,7 @@ func (ps *pages) add(n int, pg *page) {
 			ps.far = make(map[int]*page)
 		}
 		ps.far[n] = pg
+		pg.spanned = true
 		return
 	}
 	if n < ps.base {
@@ -551,7 +584,7 @@ func (s *store) setLeaf(x *run, l *ostree.Leaf[run]) {
 		return
 	}
 	rep := x.id.rep()
-	if x.n >= longRun {
+	if x.n >= longRun || x.n >= tombRun && !x.live() {
 		s.idx[rep].span(x.id.seq(), x.id.seq()+uint64(x.n)-1, l)
 		return
 	}
@@ -562,12 +595,14 @@ func (s *store) setLeaf(x *run, l *ostree.Leaf[run]) {
 
 func (s *store) setSeqLeaf(rep uint16, seq uint64, l *ostree.Leaf[run]) {
 	ps := &s.idx[rep]
-	ps.unspan(seq, seq)
 	n := int(seq / pageSize)
 	pg := ps.get(n)
 	if pg == nil {
-		pg = &page{}
+		pg = &page{spanned: ps.overlaps(uint64(n)*pageSize, uint64(n)*pageSize+pageSize-1)}
 		ps.add(n, pg)
+	}
+	if pg.spanned {
+		ps.unspan(seq, seq)
 	}
 	if pg.leaf[seq%pageSize] == nil {
 		pg.used++
@@ -602,10 +637,13 @@ func (s *store) buildIndex() {
 
 // leafOf returns the leaf holding element d per the index, or nil.
 func (s *store) leafOf(d pdot) *ostree.Leaf[run] {
-	if l, ok := s.idx[d.rep()].spanOf(d.seq()); ok {
-		return l
+	ps := &s.idx[d.rep()]
+	pg := ps.get(int(d.seq() / pageSize))
+	if pg == nil || pg.spanned {
+		if l, ok := ps.spanOf(d.seq()); ok {
+			return l
+		}
 	}
-	pg := s.idx[d.rep()].get(int(d.seq() / pageSize))
 	if pg == nil {
 		return nil
 	}
@@ -614,10 +652,13 @@ func (s *store) leafOf(d pdot) *ostree.Leaf[run] {
 
 // collapsedIn returns the block that holds the compacted element d.
 func (s *store) collapsedIn(d pdot) (pdot, bool) {
+	r, ok := s.collRangeOf(d)
+	return r.block, ok
+}
+
+// collRangeOf returns the compacted range holding d. O(log ranges).
+func (s *store) collRangeOf(d pdot) (collRange, bool) {
 	rs := s.coll[d.rep()]
-	if len(rs) == 0 {
-		return 0, false
-	}
 	seq := d.seq()
 	i, _ := slices.BinarySearchFunc(rs, seq, func(r collRange, seq uint64) int {
 		switch {
@@ -629,9 +670,61 @@ func (s *store) collapsedIn(d pdot) (pdot, bool) {
 		return 0
 	})
 	if i < len(rs) && rs[i].lo <= seq && seq <= rs[i].hi {
-		return rs[i].block, true
+		return rs[i], true
 	}
-	return 0, false
+	return collRange{}, false
+}
+
+// nextElem returns the smallest seq in [from, to] of an element of replica
+// rep that the store holds, integrated or compacted, or false. The index
+// must be built. O(log ranges + pages from from's page to the answer's,
+// + pages held far off).
+func (s *store) nextElem(rep uint16, from, to uint64) (uint64, bool) {
+	best := to + 1
+	ps := &s.idx[rep]
+	if ps.long != nil {
+		ps.long.DescendLessOrEqual(seqSpan{lo: from}, func(x seqSpan) bool {
+			if x.hi >= from {
+				best = from
+			}
+			return false
+		})
+		ps.long.AscendGreaterOrEqual(seqSpan{lo: from}, func(x seqSpan) bool {
+			best = min(best, x.lo)
+			return false
+		})
+	}
+	rs := s.coll[rep]
+	if i, _ := slices.BinarySearchFunc(rs, from, func(r collRange, seq uint64) int { return cmpU64(r.hi, seq) }); i < len(rs) {
+		best = min(best, max(rs[i].lo, from))
+	}
+	// Pages: the dense ones in order up to best, then those held far off.
+	for n := max(int(from/pageSize), ps.base); n-ps.base < len(ps.p) && uint64(n)*pageSize < best; n++ {
+		best = min(best, ps.p[n-ps.base].first(max(from, uint64(n)*pageSize), best))
+	}
+	for n, pg := range ps.far {
+		if uint64(n+1)*pageSize > from && uint64(n)*pageSize < best {
+			best = min(best, pg.first(max(from, uint64(n)*pageSize), best))
+		}
+	}
+	return best, best <= to
+}
+
+// first returns the smallest seq in [from, limit) whose slot in pg (a
+// nil pg holds none) is set, or limit. Seqs outside pg are skipped.
+func (pg *page) first(from, limit uint64) uint64 {
+	if pg == nil {
+		return limit
+	}
+	for seq := from; seq < limit; seq++ {
+		if seq/pageSize != from/pageSize {
+			break
+		}
+		if pg.leaf[seq%pageSize] != nil {
+			return seq
+		}
+	}
+	return limit
 }
 
 // loc is where an element is: the run holding it and its flat offset
