@@ -56,7 +56,6 @@ func (l *List) Compact(stable clock.VersionVector) int {
 	for i, r := range s.reps {
 		bound[i] = stable.Get(r)
 	}
-	isStable := func(d pdot) bool { return d.seq() <= bound[d.rep()] }
 
 	var items []run
 	var cur []run // the current stretch of stable tombstones and blocks
@@ -103,22 +102,20 @@ func (l *List) Compact(stable clock.VersionVector) int {
 			flushStretch()
 			items = append(items, x)
 		default:
-			// Split the tombstone run into stable and unstable
-			// stretches, in list order.
-			for f := 0; f < int(x.n); {
-				st := x.elemStable(f, isStable)
-				g := f + 1
-				for g < int(x.n) && x.elemStable(g, isStable) == st {
-					g++
+			// Split the tombstone run into its unstable, stable and
+			// unstable stretches, in list order.
+			f0, f1 := x.stableFlats(bound)
+			for _, p := range [3][3]int{{0, f0, 0}, {f0, f1, 1}, {f1, int(x.n), 0}} {
+				if p[0] == p[1] {
+					continue
 				}
-				part := x.flatPart(f, g)
-				if st {
+				part := x.flatPart(p[0], p[1])
+				if p[2] == 1 {
 					cur = append(cur, part)
 				} else {
 					flushStretch()
 					items = append(items, part)
 				}
-				f = g
 			}
 		}
 	}
@@ -131,11 +128,34 @@ func (l *List) Compact(stable clock.VersionVector) int {
 	return collapsed
 }
 
-// elemStable reports whether the removed element at flat offset f was
-// inserted and removed at stable dots.
-func (x *run) elemStable(f int, stable func(pdot) bool) bool {
-	k := x.k(f)
-	return stable(x.dotAt(k)) && stable(x.rmAt(k))
+// stableFlats returns the flat offsets [f0, f1) of the elements of the
+// tombstone run x inserted and removed at stable dots (seq at most
+// bound[replica]). Both dots run on lines over the elements, so these are
+// one stretch. O(1).
+func (x *run) stableFlats(bound []uint64) (f0, f1 int) {
+	n := int64(x.n)
+	clamp := func(v int64) int64 { return min(max(v, 0), n) }
+	// Seq indexes [lo, hi): inserted at a stable dot below ins, removed
+	// at one from the removal line.
+	lo, hi := int64(0), clamp(int64(bound[x.id.rep()])-int64(x.id.seq())+1)
+	rb, rs := int64(bound[x.rm.rep()]), int64(x.rm.seq())
+	switch x.step() {
+	case 0:
+		if rs > rb {
+			hi = 0
+		}
+	case 1:
+		hi = min(hi, clamp(rb-rs+1))
+	case -1:
+		lo = clamp(rs - rb)
+	}
+	if lo >= hi {
+		return 0, 0
+	}
+	if x.back() {
+		return int(n - hi), int(n - lo)
+	}
+	return int(lo), int(hi)
 }
 
 // flatPart returns the elements at flat offsets [f, g) of x.

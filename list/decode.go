@@ -15,24 +15,6 @@ type decoder struct {
 	r       wire.Reader
 	reps    []clock.ReplicaID
 	scratch [][]byte
-	elems   uint64 // removed elements read so far; see maxDecodeElems
-}
-
-// maxDecodeElems bounds the removed elements (tombstone runs of the state
-// plus removed inserts and removals among the records) one decoding may
-// hold. A removed element costs no input bytes — a run of n of them is a
-// few bytes whatever n — yet indexing and checking them is done element by
-// element, so without this bound a tiny input could make the decoder
-// allocate and loop without limit. Live elements need no such bound: each
-// costs at least one byte of input.
-const maxDecodeElems = 1 << 20
-
-// spend counts n more removed elements against maxDecodeElems.
-func (d *decoder) spend(n uint64) {
-	d.elems += n
-	if d.elems > maxDecodeElems {
-		d.r.Fail("list: too many removed elements")
-	}
 }
 
 func (d *decoder) dot() clock.Dot {
@@ -97,7 +79,6 @@ func (d *decoder) ins(tomb bool) insRec {
 		if end < 1 || end > maxSeq {
 			d.r.Fail("list: removal dots out of range")
 		}
-		d.spend(n)
 		return x
 	}
 	if d.r.Len() < x.n {
@@ -136,24 +117,14 @@ func (d *decoder) ins(tomb bool) insRec {
 // wire.ErrMalformed, and leaves l unchanged, if data is not a valid
 // encoding: every count is bounded by the input, every dot and run
 // checked, and the elements must be distinct, their origins present and
-// their dots in the context. O(n log n).
+// their dots in the context. O(n log n) for n runs and records.
 //
-// Limit: one encoding may hold at most 2^20 removed elements outside
-// compacted blocks (tombstones of a state, removed inserts and removals
-// recorded in a delta, together); a larger one is rejected as malformed. A
-// run of removed elements costs a few bytes of input whatever its length,
-// but decoding indexes and checks it element by element, so the bound is
-// what keeps a tiny input from costing unbounded memory and time: at the
-// limit decoding allocates some 50 MiB. Compact a state before encoding
-// it to stay under the limit. Live elements are not limited this way:
-// each costs input bytes.
-//
-// HAZARD: honest encodings can exceed the limit. The delta of a DEL (or
-// LTRIM) of more than 2^20 elements is a few dozen bytes yet refused, and
-// so is the state of a list that removed that many elements and was not
-// compacted since. Until decoding works on ranges of removed elements
-// rather than element by element, such a delta or state can be merged
-// in-process but not sent as bytes.
+// Removed elements cost no input bytes (a run of n tombstones, or a
+// removal of n elements, is a few bytes whatever n), so nothing here, nor
+// in merging the result, works element by element on them: decoding costs
+// O(input) memory and O(input · log input) time whatever the number of
+// elements the input names. (A run of fewer than 64 tombstones takes an
+// index slot per element when merged: at most 63 per run.)
 func (l *List) UnmarshalBinary(data []byte) error {
 	d := decoder{r: wire.NewReader(data)}
 	d.r.Header(tag, version1, "list")
@@ -398,7 +369,6 @@ func (d *decoder) records() records {
 			d.r.Fail("list: bad removal")
 			break
 		}
-		d.spend(c)
 		x.n = int(c)
 		r.rem = append(r.rem, x)
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -119,33 +120,46 @@ func TestDecodeBoundsRunLengthOverflow(t *testing.T) {
 	}
 }
 
-// Bug 1: a delta's record of n removed elements is a few bytes whatever n,
-// but its checks went element by element.
-func TestDecodeBoundsHeldRemovedRecords(t *testing.T) {
-	for _, n := range []uint64{maxDecodeElems + 1, 1 << 24, 1 << 32, math.MaxUint32} {
-		wantMalformed(t, "held insert", craftHeldTombDelta(n))
-	}
-	// Within the bound: decodes, at a cost linear in the elements.
-	l, err, alloc := decodeMeasured(t, craftHeldTombDelta(1<<14))
+// wantCheap decodes data, which must be valid, and checks that it cost
+// little and re-encodes to itself.
+func wantCheap(t *testing.T, name string, data []byte) *List {
+	t.Helper()
+	l, err, alloc := decodeMeasured(t, data)
 	if err != nil {
-		t.Fatalf("honest delta of 2^14 removed elements: %v", err)
+		t.Fatalf("%s: %d-byte input: %v", name, len(data), err)
 	}
 	if alloc > boundedAlloc {
-		t.Errorf("honest delta of 2^14 removed elements allocated %d MiB", alloc>>20)
+		t.Errorf("%s: %d-byte input made the decoder allocate %d MiB", name, len(data), alloc>>20)
 	}
-	if again, _ := l.AppendBinary(nil); string(again) != string(craftHeldTombDelta(1<<14)) {
-		t.Errorf("delta re-encodes differently")
+	if again, _ := l.AppendBinary(nil); string(again) != string(data) {
+		t.Errorf("%s: re-encodes differently", name)
+	}
+	return l
+}
+
+// Bug 1: a delta's record of n removed elements is a few bytes whatever n,
+// but its checks went element by element; later, a bound on removed
+// elements refused honest deltas. Now it decodes and merges by ranges.
+func TestDecodeBoundsHeldRemovedRecords(t *testing.T) {
+	for _, n := range []uint64{1<<20 + 1, 1 << 24, math.MaxUint32} {
+		d := wantCheap(t, "held insert", craftHeldTombDelta(n))
+		l := New()
+		l.Merge(d)
+		if l.Len() != 0 || l.Tombstones() != int(n) {
+			t.Errorf("n=%d: merged list holds %d elements and %d tombstones", n, l.Len(), l.Tombstones())
+		}
 	}
 }
 
-// Bug 1, removal records: a removal of n elements the delta did not insert.
+// Bug 1, removal records: a removal of n elements the delta did not
+// insert, merged into the list holding three of them.
 func TestDecodeBoundsRemovalRecords(t *testing.T) {
+	a := New()
+	if _, _, err := a.PushRight(1, "a", "b", "c"); err != nil {
+		t.Fatal(err)
+	}
 	craft := func(n uint64) []byte {
-		a := New()
-		if _, _, err := a.PushRight(1, "a", "b", "c"); err != nil {
-			t.Fatal(err)
-		}
-		d, err := a.Clear(1)
+		d, err := a.Clone().Clear(1)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -178,26 +192,80 @@ func TestDecodeBoundsRemovalRecords(t *testing.T) {
 		return b
 	}
 	craft(3)
-	for _, n := range []uint64{maxDecodeElems + 1, 1 << 30, 1<<32 + 3} {
-		wantMalformed(t, "removal record", craft(n))
+	for _, n := range []uint64{1<<20 + 1, 1 << 30, math.MaxUint32} {
+		d := wantCheap(t, "removal record", craft(n))
+		l := a.Clone()
+		l.Merge(d)
+		if l.Len() != 0 || l.Tombstones() != 3 {
+			t.Fatalf("n=%d: merged list holds %d elements and %d tombstones", n, l.Len(), l.Tombstones())
+		}
+		// The rest of the removal is held, as one record, and the state
+		// holding it decodes cheaply too.
+		enc, err := l.AppendBinary(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(enc) > 100 {
+			t.Errorf("n=%d: the state holding the removal encodes to %d bytes", n, len(enc))
+		}
+		wantCheap(t, "state holding a removal", enc)
 	}
+	wantMalformed(t, "removal record", craft(1<<32+3))
 }
 
 // Bug 2: a full state's tombstone run of n elements was indexed element by
-// element.
+// element; later, a bound on removed elements refused honest states.
 func TestDecodeBoundsTombstoneRun(t *testing.T) {
-	for _, n := range []uint64{maxDecodeElems + 1, 1 << 24, 1 << 40} {
-		wantMalformed(t, "state run", craftTombState(n))
+	for _, n := range []uint64{1 << 16, 1<<20 + 1, 1 << 24, math.MaxUint32} {
+		l := wantCheap(t, "state run", craftTombState(n))
+		if l.Tombstones() != int(n) {
+			t.Errorf("Tombstones() = %d, want %d", l.Tombstones(), n)
+		}
+		// A list that holds none of it integrates the run whole.
+		m := New()
+		if _, _, err := m.PushRight(2, "z"); err != nil {
+			t.Fatal(err)
+		}
+		m.Merge(l)
+		if m.Tombstones() != int(n) || strings.Join(m.Range(0, -1), "") != "z" {
+			t.Errorf("n=%d: merged into another list: %d tombstones, %q", n, m.Tombstones(), m.Range(0, -1))
+		}
 	}
-	l, err, alloc := decodeMeasured(t, craftTombState(1<<16))
+}
+
+// The reproduction of the defect the bound made: the delta of a DEL of
+// more than 2^20 elements, and the state after it, were refused.
+func TestDecodeBoundsLargeClear(t *testing.T) {
+	a := New()
+	vals := make([]string, 1<<10)
+	for i := range vals {
+		vals[i] = "x"
+	}
+	for range 1<<10 + 1 {
+		if _, _, err := a.PushRight(1, vals...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b := a.Clone()
+	del, err := b.Clear(2)
 	if err != nil {
-		t.Fatalf("honest state of 2^16 tombstones: %v", err)
+		t.Fatal(err)
 	}
-	if alloc > boundedAlloc {
-		t.Errorf("honest state of 2^16 tombstones allocated %d MiB", alloc>>20)
+	enc, err := del.AppendBinary(nil)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if l.Tombstones() != 1<<16 {
-		t.Errorf("Tombstones() = %d, want %d", l.Tombstones(), 1<<16)
+	got := wantCheap(t, "DEL delta", enc)
+	a.Merge(got)
+	if a.Len() != 0 || !a.Equal(b) {
+		t.Fatalf("after merging the decoded DEL: %d elements, equal %v", a.Len(), a.Equal(b))
+	}
+	st, err := b.AppendBinary(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if dec := wantCheap(t, "state after DEL", st); !dec.Equal(b) {
+		t.Fatal("decoded state differs")
 	}
 }
 

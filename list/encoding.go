@@ -104,15 +104,25 @@ func (s *store) canonical() []canon {
 				continue
 			}
 		}
-		// x joins only in part: element by element.
-		for ; f <= last; f++ {
+		// x joins only in part: element by element, until the rest of
+		// x joins whole (at once, unless the element joined fixes a step
+		// or direction the rest does not share).
+		for f <= last {
 			e := one(x, f)
 			if j, ok := try(&e); ok {
 				cur.x, cur.c1, cur.f1 = j, c, f
-				continue
+			} else {
+				emit()
+				start(c, x, f)
 			}
-			emit()
-			start(c, x, f)
+			if f++; f > last {
+				break
+			}
+			rest := x.flatPart(f, last+1)
+			if j, ok := try(&rest); ok {
+				cur.x, cur.c1, cur.f1 = j, c, last
+				break
+			}
 		}
 	}
 	emit()

@@ -3,6 +3,7 @@ package list_test
 import (
 	"bytes"
 	"errors"
+	"slices"
 	"testing"
 
 	"github.com/redcrdt/redcrdt/internal/wire"
@@ -77,5 +78,14 @@ func seedEncodings(tb testing.TB) [][]byte {
 	ctx := a.Context()
 	a.Compact(ctx.Vector())
 	add(a)
+	// A DEL of a list long enough that its tombstones are indexed as a
+	// range: the delta and the state after it.
+	long := list.New()
+	if _, _, err := long.PushRight(ra, slices.Repeat([]string{"v"}, 100)...); err != nil {
+		tb.Fatal(err)
+	}
+	del, _ := long.Clear(rb)
+	add(del)
+	add(long)
 	return out
 }

@@ -134,3 +134,34 @@ func TestLowerSpan(t *testing.T) {
 		}
 	}
 }
+
+// TestStableFlats compares stableFlats with asking element by element,
+// over small runs of every shape and bounds around their dots.
+func TestStableFlats(t *testing.T) {
+	for n := 1; n <= 6; n++ {
+		for _, back := range []bool{false, true} {
+			for step := -1; step <= 1; step++ {
+				if n == 1 && (back || step != 0) {
+					continue
+				}
+				x := run{id: mkdot(0, 5), rm: mkdot(1, 8), n: uint32(n), kind: stepKind(step)}
+				if back {
+					x.kind |= kindBack
+				}
+				for b0 := uint64(3); b0 <= 12; b0++ {
+					for b1 := uint64(1); b1 <= 16; b1++ {
+						bound := []uint64{b0, b1}
+						f0, f1 := x.stableFlats(bound)
+						for f := range n {
+							k := x.k(f)
+							stable := x.dotAt(k).seq() <= b0 && x.rmAt(k).seq() <= b1
+							if stable != (f0 <= f && f < f1) {
+								t.Fatalf("run %+v, bounds %v: stableFlats = [%d, %d), wrong at flat %d", x, bound, f0, f1, f)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
