@@ -216,7 +216,7 @@ func (l *List) mergeInto(o *List) bool {
 	s.buildIndex()
 	s.cacheLeaf = nil
 	ctx := l.context()
-	heldBefore := encodeHeld(&l.recs)
+	heldBefore := l.recs // left as it is: the merge holds into new slices
 
 	in := &s.scratch
 	defer in.reset()
@@ -255,7 +255,7 @@ func (l *List) mergeInto(o *List) bool {
 	} else if ctx.Merge(&o.ctx) {
 		changed = true
 	}
-	return changed || !bytes.Equal(heldBefore, encodeHeld(&l.recs))
+	return changed || !bytes.Equal(encodeHeld(&heldBefore), encodeHeld(&l.recs))
 }
 
 // isHeld reports whether the element d is in a held insert.
