@@ -59,11 +59,13 @@ func (l *List) Compact(stable clock.VersionVector) int {
 
 	var items []run
 	var cur []run // the current stretch of stable tombstones and blocks
+	curN := 0     // the elements cur stands for
 	collapsed := 0
 	flushStretch := func() {
 		if len(cur) == 0 {
 			return
 		}
+		curN = 0
 		if len(cur) == 1 && cur[0].block() {
 			items = append(items, cur[0])
 			cur = cur[:0]
@@ -93,11 +95,20 @@ func (l *List) Compact(stable clock.VersionVector) int {
 	if s.blocks == nil {
 		s.blocks = make(map[pdot][]dotSpan)
 	}
+	// addStable adds x to the stretch; a block holds at most maxRunLen
+	// elements, so a stretch that would pass that is closed first.
+	addStable := func(x run) {
+		if curN+int(x.n) > maxRunLen {
+			flushStretch()
+		}
+		cur = append(cur, x)
+		curN += int(x.n)
+	}
 	for c := s.tree.Begin(); !s.tree.IsEnd(c); c = s.tree.Next(c) {
 		x := *s.tree.At(c)
 		switch {
 		case x.block():
-			cur = append(cur, x)
+			addStable(x)
 		case x.live():
 			flushStretch()
 			items = append(items, x)
@@ -111,7 +122,7 @@ func (l *List) Compact(stable clock.VersionVector) int {
 				}
 				part := x.flatPart(p[0], p[1])
 				if p[2] == 1 {
-					cur = append(cur, part)
+					addStable(part)
 				} else {
 					flushStretch()
 					items = append(items, part)
@@ -219,11 +230,27 @@ func (s *store) rebuildColl() {
 			s.coll[sp.rep] = append(s.coll[sp.rep], collRange{lo: sp.lo, hi: sp.hi, block: first})
 		}
 	}
+	s.sortColl()
+}
+
+// sortColl sorts the collapsed table.
+func (s *store) sortColl() {
 	for i := range s.coll {
 		slices.SortFunc(s.coll[i], func(a, b collRange) int { return cmpU64(a.lo, b.lo) })
 		if len(s.coll[i]) == 0 {
 			s.coll[i] = nil
 		}
+	}
+}
+
+// addColl adds the dots of the new block first to the sorted collapsed
+// table. O(log r) to find each place, plus moving the ranges after it
+// (none when blocks arrive in seq order, as a state's do).
+func (s *store) addColl(first pdot, spans []dotSpan) {
+	for _, sp := range spans {
+		rs := s.coll[sp.rep]
+		i, _ := slices.BinarySearchFunc(rs, sp.lo, func(r collRange, lo uint64) int { return cmpU64(r.lo, lo) })
+		s.coll[sp.rep] = slices.Insert(rs, i, collRange{lo: sp.lo, hi: sp.hi, block: first})
 	}
 }
 
@@ -275,7 +302,7 @@ func (l *List) mergeBlock(b blockRec) {
 		s.blocks = make(map[pdot][]dotSpan)
 	}
 	s.blocks[first] = mergeSpans(spans)
-	s.rebuildColl()
+	s.addColl(first, s.blocks[first])
 	nc := s.insertItem(c, run{id: first, n: uint32(b.n), kind: kindBlock})
 	s.setLeaf(s.tree.At(nc), nc.Leaf)
 }

@@ -69,6 +69,16 @@ func (d *decoder) ins(tomb bool) insRec {
 	if x.back && x.n == 1 {
 		d.r.Fail("list: one-element run marked backward")
 	}
+	// An origin existed before the element it is the origin of: it is
+	// neither in the run nor both origins at once.
+	if x.l.Seq != 0 && x.l == x.r {
+		d.r.Fail("list: one element as both origins")
+	}
+	for _, o := range [2]clock.Dot{x.l, x.r} {
+		if o.Replica == x.id.Replica && o.Seq >= x.id.Seq && o.Seq-x.id.Seq < n {
+			d.r.Fail("list: a run names its own element as origin")
+		}
+	}
 	if tomb {
 		x.rm = d.nonZeroDot()
 		x.step = d.step()
@@ -219,6 +229,9 @@ func (l *List) UnmarshalBinary(data []byte) error {
 			d.r.Fail("list: unknown item kind")
 		}
 	}
+	if st != nil {
+		st.sortColl()
+	}
 	// Every element once, and in the context.
 	slices.SortFunc(spans, func(a, b span) int {
 		if a.rep != b.rep {
@@ -324,7 +337,8 @@ func (s *store) decodeRun(x *insRec) bool {
 	return true
 }
 
-// decodeBlock appends a block at the end of the store.
+// decodeBlock appends a block at the end of the store. The collapsed
+// table is left unsorted: the caller sorts it once all blocks are in.
 func (s *store) decodeBlock(first clock.Dot, n uint64, spans []span) bool {
 	f, ok := s.pack(first)
 	if !ok {
@@ -342,7 +356,9 @@ func (s *store) decodeBlock(first clock.Dot, n uint64, spans []span) bool {
 		s.blocks = make(map[pdot][]dotSpan)
 	}
 	s.blocks[f] = mergeSpans(ds)
-	s.rebuildColl()
+	for _, sp := range s.blocks[f] {
+		s.coll[sp.rep] = append(s.coll[sp.rep], collRange{lo: sp.lo, hi: sp.hi, block: f})
+	}
 	s.tree.Insert(s.tree.End(), run{id: f, n: uint32(n), kind: kindBlock}, 0)
 	return true
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -303,4 +304,99 @@ func TestDecodeBoundsSparseSeqs(t *testing.T) {
 			t.Errorf("hi=%d: merged copy differs", hi)
 		}
 	}
+}
+
+// mergeMeasured merges o into l and fails the test if that takes more
+// than a few seconds (a cost quadratic in o's size would).
+func mergeMeasured(t *testing.T, l, o *List) {
+	t.Helper()
+	t0 := time.Now()
+	l.Merge(o)
+	if d := time.Since(t0); d > 5*time.Second {
+		t.Errorf("merging a %d-tombstone list took %v", o.Tombstones(), d)
+	}
+}
+
+// Sparse seqs with a removal over them: each gap the removal crosses used
+// to look at every far page of the index (16,000 pages: 5 s).
+func TestDecodeBoundsFarPagesRemoval(t *testing.T) {
+	const far = 20000
+	s := New()
+	for i := 1; i <= far; i++ {
+		d := &List{delta: true}
+		seq := uint64(i) << 20
+		var prev clock.Dot
+		if i > 1 {
+			prev = clock.Dot{Replica: 1, Seq: uint64(i-1) << 20}
+		}
+		d.recs.ins = []insRec{{id: clock.Dot{Replica: 1, Seq: seq}, n: 1, l: prev, vals: recVals{s: []string{""}}}}
+		d.ctx.AddRange(1, seq, seq)
+		s.Merge(d)
+	}
+	// A removal of every seq up to past the last, in pieces of 2^31.
+	end := uint64(far+1) << 20
+	for lo, rm := uint64(1), uint64(1); lo < end; lo, rm = lo+1<<31, rm+1 {
+		s.recs.rem = append(s.recs.rem, remRec{target: clock.Dot{Replica: 1, Seq: lo}, n: int(min(1<<31, end-lo)), rm: clock.Dot{Replica: 2, Seq: rm}})
+		s.ctx.Add(clock.Dot{Replica: 2, Seq: rm})
+	}
+	enc, err := s.AppendBinary(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err, _ := decodeMeasured(t, enc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := New()
+	if _, _, err := l.PushRight(5, "z"); err != nil {
+		t.Fatal(err)
+	}
+	mergeMeasured(t, l, st)
+	if l.Len() != 1 || l.Tombstones() != far {
+		t.Errorf("merged: %d elements, %d tombstones; want 1 and %d", l.Len(), l.Tombstones(), far)
+	}
+}
+
+// An honest state of many compacted blocks: each block used to rebuild
+// the whole collapsed table, in decoding and in merging (20,000 blocks:
+// over 30 s each).
+func TestDecodeBoundsManyBlocks(t *testing.T) {
+	const blocks = 20000
+	l := New()
+	if _, _, err := l.PushRight(1, slices.Repeat([]string{"a"}, 2*blocks)...); err != nil {
+		t.Fatal(err)
+	}
+	for i := range blocks {
+		if _, _, err := l.RemoveAt(1, i); err != nil { // every other element
+			t.Fatal(err)
+		}
+	}
+	seen := l.Clone() // a replica that saw every removal
+	ctx := l.Context()
+	if got := l.Compact(ctx.Vector()); got != blocks {
+		t.Fatalf("compacted %d tombstones, want %d", got, blocks)
+	}
+	enc, err := l.AppendBinary(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err, _ := decodeMeasured(t, enc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := seen.PushRight(5, "z"); err != nil {
+		t.Fatal(err)
+	}
+	mergeMeasured(t, seen, d)
+	if seen.Len() != blocks+1 {
+		t.Errorf("merged list holds %d elements, want %d", seen.Len(), blocks+1)
+	}
+	// A list that never saw the blocks' elements (outside Compact's
+	// contract, as a replica joining late with a state of its own) takes
+	// every block into its collapsed table.
+	m := New()
+	if _, _, err := m.PushRight(5, "z"); err != nil {
+		t.Fatal(err)
+	}
+	mergeMeasured(t, m, d)
 }

@@ -86,7 +86,7 @@ func (s *store) extend(left, right pdot, rep uint16, first uint64, n int) bool {
 	}
 	c := cursor{Leaf: s.cacheLeaf, Slot: s.cacheSlot}
 	x := s.tree.At(c)
-	if x.kind&(kindBack|kindBlock) != 0 && x.n > 1 || x.rm != 0 || x.id.rep() != rep ||
+	if x.kind&(kindBack|kindBlock) != 0 && x.n > 1 || x.rm != 0 || x.id.rep() != rep || uint64(x.n)+uint64(n) > maxRunLen ||
 		x.id.seq()+uint64(x.n) != first || x.r != right || x.id.add(int(x.n)-1) != left ||
 		!s.vals[rep].canExtend(x.val+x.n-1) {
 		return false
@@ -226,7 +226,7 @@ func (s *store) tombstoneOne(c cursor, f int, rm pdot) (pdot, string, bool) {
 		}
 	}
 	t := s.tree.At(tc)
-	if t.rm == 0 || t.kind&kindBlock != 0 || t.id.rep() != x.id.rep() || t.rm.rep() != rm.rep() {
+	if t.rm == 0 || t.kind&kindBlock != 0 || t.id.rep() != x.id.rep() || t.rm.rep() != rm.rep() || t.n == maxRunLen {
 		return 0, "", false
 	}
 	back := x.kind&kindBack != 0

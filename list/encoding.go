@@ -106,7 +106,9 @@ func (s *store) canonical() []canon {
 		}
 		// x joins only in part: element by element, until the rest of
 		// x joins whole (at once, unless the element joined fixes a step
-		// or direction the rest does not share).
+		// or direction the rest does not share, or the run has room for
+		// only part of the rest: then that part joins, and the next
+		// element starts a run).
 		for f <= last {
 			e := one(x, f)
 			if j, ok := try(&e); ok {
@@ -122,6 +124,13 @@ func (s *store) canonical() []canon {
 			if j, ok := try(&rest); ok {
 				cur.x, cur.c1, cur.f1 = j, c, last
 				break
+			}
+			if room := maxRunLen - int(cur.x.n); room > 1 && room < last+1-f {
+				part := x.flatPart(f, f+room)
+				if j, ok := try(&part); ok {
+					cur.x, cur.c1, cur.f1 = j, c, f+room-1
+					f += room
+				}
 			}
 		}
 	}

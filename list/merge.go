@@ -495,7 +495,8 @@ func (l *List) applyRem(x *remRec, held *records) {
 			m := x.n - k
 			if known {
 				if next, ok := s.nextElem(rep, d.Seq, d.Seq+uint64(m)-1); ok {
-					m = int(next - d.Seq)
+					// At least d itself, which find could not locate.
+					m = max(int(next-d.Seq), 1)
 				}
 			}
 			l.holdUnseen(x.slice(k, k+m), held)

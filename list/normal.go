@@ -137,16 +137,26 @@ func removed(rms []remRec, d clock.Dot) bool {
 	return i < len(rms) && rms[i].target.Replica == d.Replica && rms[i].target.Seq <= d.Seq
 }
 
-// addInsGreedy appends x as element-by-element joining would: when x
-// does not continue the last insert as a whole, its first element may
-// (joining fixes the last insert's step and direction, which the rest of
-// x need not share), and then the rest starts a new insert.
+// addInsGreedy appends x as element-by-element joining would. The last
+// insert takes as much of x as it has room for (maxRunLen), when that
+// part continues it; else only x's first element may (joining fixes the
+// last insert's step and direction, which the rest of x need not share).
+// What is left of x starts a new insert.
 func (r *records) addInsGreedy(x insRec) {
 	if n := len(r.ins); n > 0 && x.n > 1 {
-		probe := r.ins[n-1]
-		if !joinIns(&probe, &x) {
-			probe = r.ins[n-1]
-			if head := x.slice(0, 1); joinIns(&probe, &head) {
+		if k := min(x.n, maxRunLen-r.ins[n-1].n); k > 1 {
+			probe, part := r.ins[n-1], x.slice(0, k)
+			if joinIns(&probe, &part) {
+				r.addIns(part)
+				if k == x.n {
+					return
+				}
+				x = x.slice(k, x.n)
+			}
+		}
+		if x.n > 1 {
+			probe, head := r.ins[n-1], x.slice(0, 1)
+			if joinIns(&probe, &head) {
 				r.addIns(head)
 				x = x.slice(1, x.n)
 			}
@@ -159,10 +169,19 @@ func (r *records) addInsGreedy(x insRec) {
 // addInsGreedy.
 func (r *records) addRemGreedy(x remRec) {
 	if n := len(r.rem); n > 0 && x.n > 1 {
-		probe := r.rem[n-1]
-		if !joinRem(&probe, &x) {
-			probe = r.rem[n-1]
-			if head := x.slice(0, 1); joinRem(&probe, &head) {
+		if k := min(x.n, maxRunLen-r.rem[n-1].n); k > 1 {
+			probe, part := r.rem[n-1], x.slice(0, k)
+			if joinRem(&probe, &part) {
+				r.addRem(part)
+				if k == x.n {
+					return
+				}
+				x = x.slice(k, x.n)
+			}
+		}
+		if x.n > 1 {
+			probe, head := r.rem[n-1], x.slice(0, 1)
+			if joinRem(&probe, &head) {
 				r.addRem(head)
 				x = x.slice(1, x.n)
 			}

@@ -31,9 +31,9 @@ func TestNormalizeMatchesByElement(t *testing.T) {
 }
 
 // TestNormalizeHugeRemovals checks that normalize costs what the records
-// do, not what they name: removals and tombstone inserts of 2^40 elements.
+// do, not what they name: removals and tombstone inserts of 2^31 elements.
 func TestNormalizeHugeRemovals(t *testing.T) {
-	const n = 1 << 40
+	const n = 1 << 31
 	r := records{
 		ins: []insRec{{id: clock.Dot{Replica: 1, Seq: 1}, n: n, rm: clock.Dot{Replica: 2, Seq: 10}, step: 1}},
 		rem: []remRec{
@@ -52,6 +52,37 @@ func TestNormalizeHugeRemovals(t *testing.T) {
 		rem: []remRec{
 			{target: clock.Dot{Replica: 1, Seq: n + 1}, n: 4, rm: clock.Dot{Replica: 2, Seq: 7}, step: -1},
 			{target: clock.Dot{Replica: 3, Seq: 1}, n: n, rm: clock.Dot{Replica: 1, Seq: 1}},
+		},
+	}
+	if g, w := appendRecords(nil, &got), appendRecords(nil, &want); !bytes.Equal(g, w) {
+		t.Fatalf("normalize = %+v\nwant        %+v", got, want)
+	}
+}
+
+// TestNormalizeCapsRecords checks that normal form joins records only up
+// to maxRunLen elements, taking as much of the next piece as fits, as
+// joining element by element would.
+func TestNormalizeCapsRecords(t *testing.T) {
+	rm := clock.Dot{Replica: 2, Seq: 1}
+	r := records{
+		ins: []insRec{
+			{id: clock.Dot{Replica: 1, Seq: 1}, n: maxRunLen - 2, rm: rm},
+			{id: clock.Dot{Replica: 1, Seq: maxRunLen - 1}, n: 5, l: clock.Dot{Replica: 1, Seq: maxRunLen - 2}, rm: rm},
+		},
+		rem: []remRec{
+			{target: clock.Dot{Replica: 3, Seq: 1}, n: maxRunLen - 1, rm: rm},
+			{target: clock.Dot{Replica: 3, Seq: maxRunLen}, n: 4, rm: rm},
+		},
+	}
+	got := r.normalize()
+	want := records{
+		ins: []insRec{
+			{id: clock.Dot{Replica: 1, Seq: 1}, n: maxRunLen, rm: rm},
+			{id: clock.Dot{Replica: 1, Seq: maxRunLen + 1}, n: 3, l: clock.Dot{Replica: 1, Seq: maxRunLen}, rm: rm},
+		},
+		rem: []remRec{
+			{target: clock.Dot{Replica: 3, Seq: 1}, n: maxRunLen, rm: rm},
+			{target: clock.Dot{Replica: 3, Seq: maxRunLen + 1}, n: 3, rm: rm},
 		},
 	}
 	if g, w := appendRecords(nil, &got), appendRecords(nil, &want); !bytes.Equal(g, w) {

@@ -89,6 +89,9 @@ func (l *List) typeOn(values []string) (*List, bool) {
 		last.id.Replica != h.rep || last.rm.Seq != 0 || last.back || last.id.Seq+uint64(last.n) != end {
 		return nil, false
 	}
+	if uint64(x.n)+uint64(n) > maxRunLen || last.n+n > maxRunLen {
+		return nil, false
+	}
 	// The next dot must continue the run; check before issuing it.
 	var first uint64
 	if l.lz.from != 0 && l.lz.rep == h.rep {

@@ -226,7 +226,7 @@ func (r *records) extendIns(at clock.ReplicaID, first uint64, leftIsPrev bool, r
 		return false
 	}
 	last := &r.ins[n-1]
-	if last.rm.Seq != 0 || last.id.Replica != at || last.id.Seq+uint64(last.n) != first ||
+	if last.rm.Seq != 0 || last.id.Replica != at || last.id.Seq+uint64(last.n) != first || last.n+len(values) > maxRunLen ||
 		(last.back && last.n > 1) || last.r != right {
 		return false
 	}
@@ -288,7 +288,7 @@ func growIn[T any](buf *[]T, vals []T, values []string, conv func(string) T, lim
 // whether b continues a: b's elements follow a's in seq order with the
 // origins of one run.
 func joinIns(a, b *insRec) bool {
-	if b.id.Replica != a.id.Replica || b.id.Seq != a.id.Seq+uint64(a.n) || (a.rm.Seq == 0) != (b.rm.Seq == 0) {
+	if a.n+b.n > maxRunLen || b.id.Replica != a.id.Replica || b.id.Seq != a.id.Seq+uint64(a.n) || (a.rm.Seq == 0) != (b.rm.Seq == 0) {
 		return false
 	}
 	hi := a.dotAt(a.n - 1)
@@ -337,7 +337,7 @@ func (r *records) addRem1(target, rm clock.Dot) {
 	if n := len(r.rem); n > 0 {
 		a := &r.rem[n-1]
 		after, before := target.Seq == a.target.Seq+uint64(a.n), target.Seq+1 == a.target.Seq
-		if (after || before) && a.target.Replica == target.Replica && a.rm.Replica == rm.Replica {
+		if (after || before) && a.target.Replica == target.Replica && a.rm.Replica == rm.Replica && a.n < maxRunLen {
 			d := int64(a.rm.Seq) - int64(rm.Seq) // before: target becomes a's lowest
 			if after {
 				d = int64(rm.Seq) - int64(a.rmAt(a.n-1).Seq)
@@ -358,7 +358,7 @@ func (r *records) addRem1(target, rm clock.Dot) {
 // joinRem extends a with b if b's targets adjoin a's (either side) with
 // removal dots on the same line.
 func joinRem(a, b *remRec) bool {
-	if a.target.Replica != b.target.Replica || a.rm.Replica != b.rm.Replica {
+	if a.n+b.n > maxRunLen || a.target.Replica != b.target.Replica || a.rm.Replica != b.rm.Replica {
 		return false
 	}
 	var lo, hi *remRec

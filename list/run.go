@@ -1,5 +1,7 @@
 package list
 
+import "math"
+
 // pdot is a dot packed into 64 bits: the replica's index in the list's
 // replica table (16 bits) and the sequence number (48 bits). The zero pdot
 // names nothing: as an origin it is the start (left) or end (right) of the
@@ -12,6 +14,10 @@ const (
 	maxSeq = 1<<seqBits - 1
 	// maxReplicas is the number of distinct replicas a list can name.
 	maxReplicas = 1 << 16
+	// maxRunLen is the most elements one run, block or record holds
+	// (run.n is 32 bits): joins stop there, and a longer stretch is
+	// several runs.
+	maxRunLen = math.MaxUint32
 )
 
 func mkdot(rep uint16, seq uint64) pdot { return pdot(uint64(rep)<<seqBits | seq) }
@@ -188,6 +194,9 @@ func join(x, y *run) (run, bool) {
 // and the origins have been checked, if their removal dots and value slots
 // line up.
 func joinSeq(lo, hi *run) (run, bool) {
+	if uint64(lo.n)+uint64(hi.n) > maxRunLen {
+		return run{}, false
+	}
 	z := *lo
 	z.n = lo.n + hi.n
 	if lo.rm != 0 {

@@ -74,9 +74,10 @@ type page struct {
 // pages is one replica's part of the index: page i covers the seqs of
 // page number base+i, so the seqs of long-compacted elements cost nothing.
 // The dense range p grows only while at most about half of it is empty
-// pages; a page farther off goes to the map far, so that a few elements
-// with far-apart seqs (which a decoded state may hold) cost a few pages,
-// not the span between them. A page is in p or in far, never both.
+// pages; a page farther off goes to the tree far, ordered by page number,
+// so that a few elements with far-apart seqs (which a decoded state may
+// hold) cost a few pages, not the span between them. A page is in p or in
+// far, never both.
 //
 // The elements of a run of longRun or more, and of a tombstone run of
 // tombRun or more (a run of tombstones costs no input bytes, so a decoded
@@ -89,7 +90,7 @@ type pages struct {
 	base int
 	p    []*page
 	np   int // pages held in p
-	far  map[int]*page
+	far  *btree.BTreeG[farPage]
 	long *btree.BTreeG[seqSpan]
 	// lo and hi bound every range long has held, so that writes outside
 	// them (new elements, mostly) skip the tree.
@@ -194,13 +195,21 @@ func (ps *pages) overlaps(lo, hi uint64) bool {
 	return found
 }
 
+// farPage is page number n, held in far.
+type farPage struct {
+	n  int
+	pg *page
+}
+
 // get returns page number n, or nil.
 func (ps *pages) get(n int) *page {
 	if i := n - ps.base; i >= 0 && i < len(ps.p) && ps.p[i] != nil {
 		return ps.p[i]
 	}
 	if ps.far != nil {
-		return ps.far[n]
+		if x, ok := ps.far.Get(farPage{n: n}); ok {
+			return x.pg
+		}
 	}
 	return nil
 }
@@ -213,9 +222,9 @@ func (ps *pages) add(n int, pg *page) {
 	lo, hi := min(ps.base, n), max(ps.base+len(ps.p)-1, n)
 	if hi-lo+1 > 2*(ps.np+1)+64 {
 		if ps.far == nil {
-			ps.far = make(map[int]*page)
+			ps.far = btree.NewG(8, func(a, b farPage) bool { return a.n < b.n })
 		}
-		ps.far[n] = pg
+		ps.far.ReplaceOrInsert(farPage{n: n, pg: pg})
 		pg.spanned = true
 		return
 	}
@@ -677,8 +686,9 @@ func (s *store) collRangeOf(d pdot) (collRange, bool) {
 
 // nextElem returns the smallest seq in [from, to] of an element of replica
 // rep that the store holds, integrated or compacted, or false. The index
-// must be built. O(log ranges + pages from from's page to the answer's,
-// + pages held far off).
+// must be built. O(log ranges + log far pages + dense pages from from's
+// page to the answer's): every page holds an element, so at most two far
+// pages are looked at.
 func (s *store) nextElem(rep uint16, from, to uint64) (uint64, bool) {
 	best := to + 1
 	ps := &s.idx[rep]
@@ -702,10 +712,14 @@ func (s *store) nextElem(rep uint16, from, to uint64) (uint64, bool) {
 	for n := max(int(from/pageSize), ps.base); n-ps.base < len(ps.p) && uint64(n)*pageSize < best; n++ {
 		best = min(best, ps.p[n-ps.base].first(max(from, uint64(n)*pageSize), best))
 	}
-	for n, pg := range ps.far {
-		if uint64(n+1)*pageSize > from && uint64(n)*pageSize < best {
-			best = min(best, pg.first(max(from, uint64(n)*pageSize), best))
-		}
+	if ps.far != nil {
+		ps.far.AscendGreaterOrEqual(farPage{n: int(from / pageSize)}, func(x farPage) bool {
+			if uint64(x.n)*pageSize >= best {
+				return false
+			}
+			best = min(best, x.pg.first(max(from, uint64(x.n)*pageSize), best))
+			return true
+		})
 	}
 	return best, best <= to
 }

@@ -1,0 +1,275 @@
+package list
+
+import (
+	"encoding/binary"
+	"math"
+	"testing"
+	"time"
+
+	"github.com/redcrdt/redcrdt/clock"
+)
+
+// Regression tests: lengths joined past maxRunLen used to wrap run.n (32
+// bits), corrupting the state, and once made a merge loop forever. Each
+// builds runs, records or blocks of about 2^32 elements from a few bytes.
+
+// tombDelta returns the decoded encoding of a delta holding one tombstone
+// insert (all removed by rm, step 0).
+func tombDelta(t *testing.T, id clock.Dot, n int, l clock.Dot, rm clock.Dot) *List {
+	t.Helper()
+	d := &List{delta: true}
+	d.recs.ins = []insRec{{id: id, n: n, l: l, rm: rm}}
+	d.ctx.AddRange(id.Replica, id.Seq, id.Seq+uint64(n)-1)
+	d.ctx.Add(rm)
+	enc, err := d.AppendBinary(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := New()
+	if err := out.UnmarshalBinary(enc); err != nil {
+		t.Fatalf("decode: %v", err)
+	}
+	return out
+}
+
+// Two honest DEL'd pushes by replica 1 (2^32-1 elements, then 10 more at
+// the tail), removed by one DEL of replica 2: merged, the runs join and
+// run.n (uint32) wraps.
+func TestRunLenJoinOverflowOnMerge(t *testing.T) {
+	const N = math.MaxUint32
+	rm := clock.Dot{Replica: 2, Seq: 1}
+	a := tombDelta(t, clock.Dot{Replica: 1, Seq: 1}, N, clock.Dot{}, rm)
+	b := tombDelta(t, clock.Dot{Replica: 1, Seq: N + 1}, 10, clock.Dot{Replica: 1, Seq: N}, rm)
+	l := New()
+	l.Merge(a)
+	l.Merge(b)
+	if got, want := l.Tombstones(), N+10; got != want {
+		t.Errorf("Tombstones() = %d, want %d", got, want)
+	}
+	enc, _ := l.AppendBinary(nil)
+	again := New()
+	if err := again.UnmarshalBinary(enc); err != nil {
+		t.Fatalf("state after the merges does not decode: %v", err)
+	}
+	if !again.Equal(l) || again.Tombstones() != l.Tombstones() {
+		t.Fatalf("round trip differs: %d tombstones after, %d before", again.Tombstones(), l.Tombstones())
+	}
+}
+
+// The same two runs as items of one decoded full state (each item within
+// MaxUint32): AppendBinary's canonical() joins them and the run wraps.
+func TestRunLenJoinOverflowOnEncode(t *testing.T) {
+	const N = math.MaxUint32
+	rm := clock.Dot{Replica: 2, Seq: 1}
+	a := tombDelta(t, clock.Dot{Replica: 1, Seq: 1}, N, clock.Dot{}, rm)
+	l := New()
+	l.Merge(a)
+	// A second run by a different remover dot so that the store keeps it
+	// apart, then lowered... simpler: build the store by hand.
+	s := l.st
+	id, _ := s.pack(clock.Dot{Replica: 1, Seq: N + 1})
+	lo, _ := s.pack(clock.Dot{Replica: 1, Seq: N})
+	prm, _ := s.pack(rm)
+	s.tree.Insert(s.tree.End(), run{id: id, l: lo, rm: prm, n: 10}, 0)
+	s.tombs += 10
+	l.ctx.AddRange(1, N+1, N+10)
+	s.indexed, s.idx = false, nil
+	enc, _ := l.AppendBinary(nil)
+	again := New()
+	if err := again.UnmarshalBinary(enc); err != nil {
+		t.Fatalf("does not decode: %v", err)
+	}
+	if again.Tombstones() != N+10 {
+		t.Fatalf("decoded %d tombstones, want %d", again.Tombstones(), N+10)
+	}
+}
+
+// Compact of a stretch of stable tombstones of more than 2^32 elements:
+// the block's n (uint32) wraps and the state no longer decodes.
+func TestRunLenCompactBlockOverflow(t *testing.T) {
+	const N = math.MaxUint32
+	a := tombDelta(t, clock.Dot{Replica: 1, Seq: 1}, N, clock.Dot{}, clock.Dot{Replica: 2, Seq: 1})
+	b := tombDelta(t, clock.Dot{Replica: 3, Seq: 1}, N, clock.Dot{Replica: 1, Seq: N}, clock.Dot{Replica: 2, Seq: 2})
+	l := New()
+	l.Merge(a)
+	l.Merge(b)
+	if l.Tombstones() != 2*N {
+		t.Fatalf("tombstones %d", l.Tombstones())
+	}
+	ctx := l.Context()
+	l.Compact(ctx.Vector())
+	enc, _ := l.AppendBinary(nil)
+	again := New()
+	if err := again.UnmarshalBinary(enc); err != nil {
+		t.Fatalf("compacted state does not decode: %v", err)
+	}
+}
+
+// A delta joining the two pushes' records (delta into delta) encodes one
+// record of more than MaxUint32 elements, which the decoder refuses.
+func TestRunLenDeltaRecordOverflow(t *testing.T) {
+	const N = math.MaxUint32
+	rm := clock.Dot{Replica: 2, Seq: 1}
+	a := tombDelta(t, clock.Dot{Replica: 1, Seq: 1}, N, clock.Dot{}, rm)
+	b := tombDelta(t, clock.Dot{Replica: 1, Seq: N + 1}, 10, clock.Dot{Replica: 1, Seq: N}, rm)
+	a.Merge(b)
+	enc, _ := a.AppendBinary(nil)
+	if err := New().UnmarshalBinary(enc); err != nil {
+		t.Fatalf("delta of two decoded deltas does not decode: %v", err)
+	}
+}
+
+// tombstoneOne grows a tombstone run of MaxUint32 elements by one: t.n wraps.
+func TestRunLenTombstoneOneOverflow(t *testing.T) {
+	const N = math.MaxUint32
+	d := &List{delta: true}
+	d.recs.ins = []insRec{
+		{id: clock.Dot{Replica: 1, Seq: 1}, n: N, rm: clock.Dot{Replica: 2, Seq: 1}, step: 1},
+		{id: clock.Dot{Replica: 1, Seq: N + 1}, n: 1, l: clock.Dot{Replica: 1, Seq: N}, vals: recVals{s: []string{"x"}}},
+	}
+	d.ctx.AddRange(1, 1, N+1)
+	d.ctx.AddRange(2, 1, N)
+	enc, _ := d.AppendBinary(nil)
+	dd := New()
+	if err := dd.UnmarshalBinary(enc); err != nil {
+		t.Fatal(err)
+	}
+	l := New()
+	l.Merge(dd)
+	if _, _, err := l.RemoveAt(2, 0); err != nil {
+		t.Fatal(err)
+	}
+	if l.Tombstones() != N+1 {
+		t.Fatalf("tombstones %d", l.Tombstones())
+	}
+	enc, _ = l.AppendBinary(nil)
+	again := New()
+	if err := again.UnmarshalBinary(enc); err != nil {
+		t.Fatalf("does not decode: %v", err)
+	}
+	if again.Tombstones() != N+1 {
+		t.Fatalf("decoded %d tombstones, want %d", again.Tombstones(), N+1)
+	}
+}
+
+// A crafted 40-byte full state: two tombstone items that continue each
+// other (not maximal) and together hold more than MaxUint32 elements. The
+// decoder accepts it; its re-encoding (canonical() joins the two, n
+// wraps) names 9 elements.
+func TestRunLenDecodeNonMaximalItemsOverflow(t *testing.T) {
+	const N = math.MaxUint32
+	u := binary.AppendUvarint
+	var ctx clock.CausalContext
+	ctx.AddRange(1, 1, N+10)
+	ctx.AddRange(2, 1, 1)
+	cb, _ := ctx.AppendBinary(nil)
+	b := []byte{0x51, 0x01, 0x00}
+	b = u(b, uint64(len(cb)))
+	b = append(b, cb...)
+	b = append(b, 0x02, 0x01, 0x02) // replicas 1, 2
+	b = append(b, 0x02)             // two items
+	b = append(b, itemTomb, 0x01, 0x01)
+	b = u(b, N)
+	b = append(b, 0x00, 0x00, 0x00, 0x02, 0x01, 0x00) // back, l, r, rm 2.1, step 0
+	b = append(b, itemTomb, 0x01)
+	b = u(b, N+1)
+	b = append(b, 10, 0x00, 0x01)
+	b = u(b, N)
+	b = append(b, 0x00, 0x02, 0x01, 0x00) // r, rm 2.1, step 0
+	b = append(b, 0, 0, 0, 0)             // LSETs, records
+	l := New()
+	if err := l.UnmarshalBinary(b); err != nil {
+		t.Fatalf("decode: %v", err)
+	}
+	enc, _ := l.AppendBinary(nil)
+	again := New()
+	if err := again.UnmarshalBinary(enc); err != nil {
+		t.Fatalf("re-encoding does not decode: %v", err)
+	}
+	if again.Tombstones() != l.Tombstones() {
+		t.Fatalf("re-encoding holds %d tombstones, the decoded state %d", again.Tombstones(), l.Tombstones())
+	}
+}
+
+func remDelta(t *testing.T, target clock.Dot, n int, rm clock.Dot, step int) *List {
+	t.Helper()
+	d := &List{delta: true}
+	d.recs.rem = []remRec{{target: target, n: n, rm: rm, step: step}}
+	lo, hi := rm.Seq, uint64(int64(rm.Seq)+int64((n-1)*step))
+	if hi < lo {
+		lo, hi = hi, lo
+	}
+	d.ctx.AddRange(rm.Replica, lo, hi)
+	enc, _ := d.AppendBinary(nil)
+	out := New()
+	if err := out.UnmarshalBinary(enc); err != nil {
+		t.Fatalf("decode: %v", err)
+	}
+	return out
+}
+
+// Two removals the list has not seen, held: joined into one held record
+// of more than MaxUint32 targets, which the list's encoding cannot carry.
+func TestRunLenHeldRemovalOverflow(t *testing.T) {
+	const N = math.MaxUint32
+	a := remDelta(t, clock.Dot{Replica: 1, Seq: 1}, N, clock.Dot{Replica: 2, Seq: 1}, 1)
+	b := remDelta(t, clock.Dot{Replica: 1, Seq: N + 1}, 10, clock.Dot{Replica: 2, Seq: N + 1}, 1)
+	l := New()
+	l.PushRight(5, "z")
+	l.Merge(a)
+	l.Merge(b)
+	enc, _ := l.AppendBinary(nil)
+	if err := New().UnmarshalBinary(enc); err != nil {
+		t.Fatalf("state holding the removals does not decode: %v", err)
+	}
+}
+
+// After the wrap, a removal of a vanished element makes applyRem loop
+// forever: nextElem (index) says the seq is held, find (tree) says not, m = 0.
+func TestRunLenOverflowThenRemovalHangs(t *testing.T) {
+	const N = math.MaxUint32
+	rm := clock.Dot{Replica: 2, Seq: 1}
+	a := tombDelta(t, clock.Dot{Replica: 1, Seq: 1}, N, clock.Dot{}, rm)
+	b := tombDelta(t, clock.Dot{Replica: 1, Seq: N + 1}, 10, clock.Dot{Replica: 1, Seq: N}, rm)
+	c := remDelta(t, clock.Dot{Replica: 1, Seq: 100}, 1, clock.Dot{Replica: 3, Seq: 1}, 0)
+	l := New()
+	l.Merge(a)
+	l.Merge(b)
+	done := make(chan struct{})
+	go func() { l.Merge(c); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Merge of a one-element removal did not return in 5s")
+	}
+}
+
+// With only joinSeq capped, canonical() walks element by element up to the cap.
+func TestRunLenCanonicalAfterNaiveCap(t *testing.T) {
+	const N = math.MaxUint32
+	u := binary.AppendUvarint
+	var ctx clock.CausalContext
+	ctx.AddRange(1, 1, N+1)
+	ctx.AddRange(2, 1, 1)
+	cb, _ := ctx.AppendBinary(nil)
+	b := []byte{0x51, 0x01, 0x00}
+	b = u(b, uint64(len(cb)))
+	b = append(b, cb...)
+	b = append(b, 0x02, 0x01, 0x02, 0x02)
+	b = append(b, itemTomb, 0x01, 0x01, 0x01, 0x00, 0x00, 0x00, 0x02, 0x01, 0x00)
+	b = append(b, itemTomb, 0x01, 0x02)
+	b = u(b, N)
+	b = append(b, 0x00, 0x01, 0x01, 0x00, 0x02, 0x01, 0x00)
+	b = append(b, 0, 0, 0, 0)
+	l := New()
+	if err := l.UnmarshalBinary(b); err != nil {
+		t.Fatalf("decode: %v", err)
+	}
+	done := make(chan struct{})
+	go func() { l.AppendBinary(nil); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("AppendBinary did not return in 10s")
+	}
+}
