@@ -104,9 +104,10 @@ func (s *store) extend(left, right pdot, rep uint16, first uint64, n int) bool {
 
 // insertBefore inserts the run x of new elements before flat offset f of
 // the item at c (at the end if c is End), joining it with a neighbour
-// when they form one run, and indexes its elements. Cursors are invalid
-// afterwards.
-func (s *store) insertBefore(c cursor, f int, x run) {
+// when they form one run, and indexes its elements. It returns the item
+// now holding x and true if x's last element ends that item in list order
+// (x joined no run after it). Other cursors are invalid afterwards.
+func (s *store) insertBefore(c cursor, f int, x run) (cursor, bool) {
 	if f > 0 {
 		a, b := s.tree.At(c).splitFlat(f)
 		*s.tree.At(c) = a
@@ -122,7 +123,7 @@ func (s *store) insertBefore(c cursor, f int, x run) {
 			*s.tree.At(pc) = j
 			s.setWeight(pc, j.weight())
 			s.setLeaf(&x, pc.Leaf)
-			return
+			return pc, true
 		}
 	}
 	if !s.tree.IsEnd(c) {
@@ -130,11 +131,12 @@ func (s *store) insertBefore(c cursor, f int, x run) {
 			*s.tree.At(c) = j
 			s.setWeight(c, j.weight())
 			s.setLeaf(&x, c.Leaf)
-			return
+			return c, false
 		}
 	}
 	nc := s.insertItem(c, x)
 	s.setLeaf(&x, nc.Leaf)
+	return nc, true
 }
 
 // replace puts parts (the same elements as the item at c, re-cut, in list
@@ -308,6 +310,74 @@ func (s *store) tombstoneOne(c cursor, f int, rm pdot) (pdot, string, bool) {
 	}
 	s.tombs++
 	return e, v, true
+}
+
+// tombstoneSplit removes the one element at flat offset f of the live run
+// at c with removal dot rm, as tombstone(c, f, f+1, rm, 0, …) would, where
+// tombstoneOne declined: the run keeps its place in the tree as the part
+// before the element (or, for the first element, the part after it), and
+// the element, then the rest, go in beside it as new items. The only join
+// the new tombstone could make, with the tombstone run beside the run's
+// end, is the move tombstoneOne declined, so none is tried (a join missed
+// costs an item, never correctness). A run of one element becomes a
+// tombstone in place, joined with the tombstones around it (see replace). It returns the element's dot and value. Cursors are
+// invalid afterwards, except that while the tree's generation stands, c
+// still holds the part before the element when there is one. O(log n +
+// LeafCap).
+func (s *store) tombstoneSplit(c cursor, f int, rm pdot) (pdot, string) {
+	x := s.tree.At(c)
+	n := int(x.n)
+	k := x.k(f)
+	e := x.dotAt(k)
+	v := s.vals[e.rep()].take(x.val + uint32(k))
+	if len(s.lww) > 0 {
+		delete(s.lww, e)
+	}
+	s.tombs++
+	t := x.slice(k, k+1)
+	t.rm = rm
+	t.kind = 0 // one element: neither direction nor removal step
+	if n == 1 {
+		s.replace(c, []run{t})
+		return e, v
+	}
+	leaf := c.Leaf
+	if f == 0 {
+		// The element goes before the rest of the run, which stays at c.
+		*x = oneKind(x.flatPart(1, n))
+		s.setWeight(c, n-1)
+		if tc := s.insertItem(c, t); tc.Leaf != leaf {
+			s.setLeaf(&t, tc.Leaf)
+		}
+		return e, v
+	}
+	// The part before the element stays at c; the element, then the
+	// part after it (if any), go after it.
+	var rest run
+	if f < n-1 {
+		rest = oneKind(x.flatPart(f+1, n))
+	}
+	*x = oneKind(x.flatPart(0, f))
+	s.setWeight(c, f)
+	tc := s.insertItem(s.tree.Next(c), t)
+	if tc.Leaf != leaf {
+		s.setLeaf(&t, tc.Leaf)
+	}
+	if rest.n > 0 {
+		if rc := s.insertItem(s.tree.Next(tc), rest); rc.Leaf != leaf {
+			s.setLeaf(&rest, rc.Leaf)
+		}
+	}
+	return e, v
+}
+
+// oneKind returns x without the backward flag if it has one element,
+// which has no direction: later fast paths then see it as forward.
+func oneKind(x run) run {
+	if x.n == 1 {
+		x.kind &^= kindBack
+	}
+	return x
 }
 
 // tombstone removes the elements at flat offsets [f0, f1) of the live run

@@ -400,3 +400,128 @@ func mustDo(t *testing.T, f func() error) {
 		t.Fatal(err)
 	}
 }
+
+// TestRemoveSplitAgainstGeneral removes each element of lists built by
+// several replicas (forward and backward runs, other replicas'
+// tombstones, runs split across leaves) once through RemoveAt, whose
+// dedicated paths (removeOne, removeSplit) take every such removal, and
+// once through the general removeRanges, and compares the two results:
+// the state, the removal dots, the value returned, the delta, and the
+// index that finds each element's leaf. A backspace after each removal
+// checks the run RemoveAt left hot (and the backspace path, which takes
+// it when the removal made a tombstone the backspace continues).
+func TestRemoveSplitAgainstGeneral(t *testing.T) {
+	const me clock.ReplicaID = 7
+	for seed := range uint64(4) {
+		base := removalSession(t, seed)
+		n := base.Len()
+		if n < 100 || base.st.tree.Len() < 2*64 {
+			t.Fatalf("seed %d: session left %d elements in %d runs; the test needs more", seed, n, base.st.tree.Len())
+		}
+		for i := range n {
+			fast, general := base.Clone(), base.Clone()
+			fast.st.buildIndex()
+			general.st.buildIndex()
+			df, vf, err := fast.RemoveAt(me, i)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var vg string
+			dg, err := general.removeRanges(me, [][2]int{{i, 1}}, func(_ pdot, v string) { vg = v })
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Comparing the states flushes the lazily held dots, which
+			// the backspace path needs; for odd indexes the removal's
+			// state is compared after the backspace only.
+			if i%2 == 0 || i == 0 {
+				compareRemoval(t, fmt.Sprintf("seed %d index %d", seed, i), fast, general, df, dg, vf, vg)
+			} else if vf != vg || !df.Equal(dg) {
+				t.Fatalf("seed %d index %d: removed %q with delta %v, the general path %q with %v", seed, i, vf, df, vg, dg)
+			}
+			if i == 0 {
+				continue
+			}
+			// A backspace before it: from the hot run if the removal
+			// left one.
+			df, vf, err = fast.RemoveAt(me, i-1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			dg, err = general.removeRanges(me, [][2]int{{i - 1, 1}}, func(_ pdot, v string) { vg = v })
+			if err != nil {
+				t.Fatal(err)
+			}
+			compareRemoval(t, fmt.Sprintf("seed %d index %d, then %d", seed, i, i-1), fast, general, df, dg, vf, vg)
+		}
+	}
+}
+
+// removalSession returns a list that three replicas built by typing,
+// pushing and removing at random places, merged.
+func removalSession(t *testing.T, seed uint64) *List {
+	t.Helper()
+	rng := rand.New(rand.NewPCG(seed, 13))
+	reps := []clock.ReplicaID{3, 5, 9}
+	ls := []*List{New(), New(), New()}
+	for range 60 {
+		k := rng.IntN(len(ls))
+		l, r := ls[k], reps[k]
+		for range 1 + rng.IntN(12) {
+			n := l.Len()
+			var d *List
+			var err error
+			switch op := rng.IntN(10); {
+			case op < 5 || n == 0:
+				vals := make([]string, 1+rng.IntN(4))
+				for j := range vals {
+					vals[j] = fmt.Sprint(rng.IntN(10))
+				}
+				d, err = l.InsertAt(r, rng.IntN(n+1), vals...)
+			case op < 7:
+				d, _, err = l.PushLeft(r, fmt.Sprint(rng.IntN(10)), "p", "q")
+			case op < 8 && n > 0:
+				d, err = l.Set(clock.Stamp{Time: clock.NewTimestamp(int64(rng.IntN(1000)), 0), Replica: r}, rng.IntN(n), "s")
+			default:
+				d, _, err = l.RemoveAt(r, rng.IntN(n))
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, o := range ls {
+				if o != l {
+					o.Merge(d)
+				}
+			}
+		}
+	}
+	return ls[0]
+}
+
+// compareRemoval fails unless the lists and what their removals returned
+// are the same, and checks that each list's index finds every element.
+func compareRemoval(t *testing.T, what string, a, b, da, db *List, va, vb string) {
+	t.Helper()
+	if va != vb {
+		t.Fatalf("%s: removed %q, the general path %q", what, va, vb)
+	}
+	if !a.Equal(b) || !slices.Equal(elems(a), elems(b)) || !slices.Equal(rmDots(a), rmDots(b)) ||
+		a.Tombstones() != b.Tombstones() || a.Len() != b.Len() {
+		t.Fatalf("%s: after the removal\n %v\nthe general path left\n %v", what, a, b)
+	}
+	if !da.Equal(db) {
+		t.Fatalf("%s: delta %v, the general path's %v", what, da, db)
+	}
+	for _, l := range []*List{a, b} {
+		s := l.st
+		for c := s.tree.Begin(); !s.tree.IsEnd(c); c = s.tree.Next(c) {
+			x := s.tree.At(c)
+			for f := 0; f < int(x.n); f++ {
+				at, ok := s.find(x.flatDot(f))
+				if !ok || at.c != c || at.off != f {
+					t.Fatalf("%s: the index does not find element %v of run %+v", what, x.flatDot(f), *x)
+				}
+			}
+		}
+	}
+}

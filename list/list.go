@@ -53,14 +53,21 @@ type List struct {
 // that run and the same record, and a removal of its last element
 // (backspace) moves it to the tombstones after it, without looking
 // anything up. Every other change clears it.
+//
+// typing is set only by an insert (and kept by typing on) when the run is
+// the replica's own, ends with its newest element, and the recorder's last
+// insert ends with it too: typing on then needs to check only what the
+// list does not own (the recorder) and the lazily held dots.
 type hotRun struct {
-	valid bool
-	rec   *List // the recorder then
-	gen   uint64
-	c     ostree.Cursor[run]
-	pos   int // the visible index after the run
-	rep   clock.ReplicaID
-	recN  int // the recorder's inserts then
+	valid  bool
+	typing bool
+	rec    *List // the recorder then
+	gen    uint64
+	c      ostree.Cursor[run]
+	pos    int // the visible index after the run
+	rep    clock.ReplicaID
+	repIdx uint16 // rep's index in the replica table
+	recN   int    // the recorder's inserts then
 }
 
 var _ merge.State[*List] = (*List)(nil)

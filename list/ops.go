@@ -56,7 +56,7 @@ func (l *List) PushRight(at clock.ReplicaID, values ...string) (delta *List, n i
 // ErrOutOfRange for another index. O(log n + k) for k values.
 func (l *List) InsertAt(at clock.ReplicaID, index int, values ...string) (*List, error) {
 	l.full()
-	if l.st != nil && l.st.hot.valid && l.rec != nil && l.st.hot.rec == l.rec && index == l.st.hot.pos && at == l.st.hot.rep && len(values) > 0 {
+	if s := l.st; s != nil && s.hot.typing && s.hot.rec == l.rec && index == s.hot.pos && at == s.hot.rep && len(values) > 0 {
 		if d, ok := l.typeOn(values); ok {
 			return d, nil
 		}
@@ -68,44 +68,38 @@ func (l *List) InsertAt(at clock.ReplicaID, index int, values ...string) (*List,
 }
 
 // typeOn is InsertAt's fast path (see hotRun): it appends values to the
-// hot run and to the recorder's last insert. O(log n) for the weights,
-// O(1) otherwise.
+// hot run and to the recorder's last insert. The hot run was checked when
+// it became hot for typing; what can have changed since is the tree's
+// shape, the recorder and the lazily held dots. O(log n) for the
+// weights, O(1) otherwise.
 func (l *List) typeOn(values []string) (*List, bool) {
 	s := l.st
 	h := &s.hot
 	d := h.rec
-	if s.tree.Gen() != h.gen || len(d.recs.ins) != h.recN || h.recN == 0 {
+	if s.tree.Gen() != h.gen || len(d.recs.ins) != h.recN {
 		return nil, false
 	}
 	n := len(values)
 	x := s.tree.At(h.c)
-	// The run and the recorder's last insert must both be h.rep's live
-	// forward run ending at the same element: a removal makes any run it
-	// shortens hot, another replica's included, and the recorder's last
-	// insert may be of another run.
 	last := &d.recs.ins[h.recN-1]
 	end := x.id.seq() + uint64(x.n)
-	if rep, ok := s.rep(h.rep); !ok || x.id.rep() != rep || !x.live() || x.back() ||
-		last.id.Replica != h.rep || last.rm.Seq != 0 || last.back || last.id.Seq+uint64(last.n) != end {
+	if last.id.Seq+uint64(last.n) != end || last.id.Replica != h.rep || last.rm.Seq != 0 || last.back {
 		return nil, false
 	}
 	if uint64(x.n)+uint64(n) > maxRunLen || last.n+n > maxRunLen {
 		return nil, false
 	}
 	// The next dot must continue the run; check before issuing it.
-	var first uint64
 	if l.lz.from != 0 && l.lz.rep == h.rep {
-		first = l.lz.to + 1
-		if first != x.id.seq()+uint64(x.n) || first+uint64(n)-1 > maxSeq {
+		if l.lz.to+1 != end || end+uint64(n)-1 > maxSeq {
 			return nil, false
 		}
 		l.lz.to += uint64(n)
 	} else {
-		if l.ctx.Next(h.rep).Seq != x.id.seq()+uint64(x.n) {
+		if l.ctx.Next(h.rep).Seq != end {
 			return nil, false
 		}
-		var ok bool
-		if first, ok = l.issue(h.rep, n); !ok {
+		if _, ok := l.issue(h.rep, n); !ok {
 			return nil, false
 		}
 	}
@@ -125,14 +119,47 @@ func (l *List) typeOn(values []string) (*List, bool) {
 	}
 	if s.indexed {
 		for k := range n {
-			s.setSeqLeaf(x.id.rep(), first+uint64(k), h.c.Leaf)
+			s.setSeqLeaf(x.id.rep(), end+uint64(k), h.c.Leaf)
 		}
 	}
-	if !d.lz.join(h.rep, first, first+uint64(n)-1) { // noteDots' usual case, inlined
-		d.noteDots(h.rep, first, first+uint64(n)-1)
+	if !d.lz.join(h.rep, end, end+uint64(n)-1) { // noteDots' usual case, inlined
+		d.noteDots(h.rep, end, end+uint64(n)-1)
 	}
 	h.pos += n
 	return d, true
+}
+
+// hotForBackspace makes the live run at c, which a removal by at (replica
+// index rep) left ending right before visible index pos, hot for a
+// backspace (see hotRun), not for typing on: the removal took a dot after
+// the run's last, so an insert cannot continue it. It sets the fields one
+// by one, which costs less than a composite literal where every backspace
+// passes. O(1).
+func (s *store) hotForBackspace(c cursor, pos int, at clock.ReplicaID, rep uint16) {
+	h := &s.hot
+	h.valid, h.typing, h.rec = true, false, nil
+	h.gen, h.c, h.pos, h.rep, h.repIdx = s.tree.Gen(), c, pos, at, rep
+}
+
+// hotForTyping makes the run at c hot for typing on (see hotRun) after
+// an insert by at (replica index rep) recorded into l.rec left visible
+// index pos right after it, if it qualifies: at's live forward run ending
+// with at's newest element and value slot, as the recorder's last insert
+// ends with that element. O(1).
+func (l *List) hotForTyping(c cursor, pos int, at clock.ReplicaID, rep uint16) {
+	s := l.st
+	d := l.rec
+	x := s.tree.At(c)
+	end := x.id.seq() + uint64(x.n)
+	if len(d.recs.ins) == 0 || x.id.rep() != rep || !x.live() || x.back() || l.nextSeq(at) != end ||
+		!s.vals[rep].canExtend(x.val+x.n-1) {
+		return
+	}
+	last := &d.recs.ins[len(d.recs.ins)-1]
+	if last.id.Replica != at || last.rm.Seq != 0 || last.back || last.id.Seq+uint64(last.n) != end {
+		return
+	}
+	s.hot = hotRun{valid: true, typing: true, rec: d, gen: s.tree.Gen(), c: c, pos: pos, rep: at, repIdx: rep, recN: len(d.recs.ins)}
 }
 
 // InsertBefore inserts value before the first element equal to pivot
@@ -192,14 +219,13 @@ func (l *List) insertLocal(at clock.ReplicaID, vis int, values []string, back bo
 	n := len(values)
 	vs := &s.vals[rep]
 	l.clearHot()
-	extended := vis > 0 && !back && s.extend(left, right, rep, first, n)
-	if vis > 0 && !back && !extended {
-		x := run{id: mkdot(rep, first), l: left, r: right, n: uint32(n)}
-		x.val = vs.alloc(n)
-		s.insertBefore(c, f, x)
-		vs.setRun(x.val, values)
-	} else if vis > 0 && !back {
+	// hc is the run that now ends with the new run's last element, when
+	// there is one (hot).
+	var hc cursor
+	var hot bool
+	if vis > 0 && !back && s.extend(left, right, rep, first, n) {
 		vs.setRun(vs.alloc(n), values)
+		hc, hot = cursor{Leaf: s.cacheLeaf, Slot: s.cacheSlot}, true
 	} else {
 		x := run{id: mkdot(rep, first), l: left, r: right, n: uint32(n)}
 		if back && n > 1 {
@@ -207,7 +233,7 @@ func (l *List) insertLocal(at clock.ReplicaID, vis int, values []string, back bo
 		}
 		x.val = vs.alloc(n)
 		vs.setRun(x.val, values)
-		s.insertBefore(c, f, x)
+		hc, hot = s.insertBefore(c, f, x)
 	}
 
 	d := l.out()
@@ -218,9 +244,8 @@ func (l *List) insertLocal(at clock.ReplicaID, vis int, values []string, back bo
 		}, values)
 	}
 	d.noteDots(at, first, first+uint64(n)-1)
-	if extended && d == l.rec {
-		s.hot = hotRun{valid: true, rec: d, gen: s.tree.Gen(), c: cursor{Leaf: s.cacheLeaf, Slot: s.cacheSlot},
-			pos: vis + n, rep: at, recN: len(d.recs.ins)}
+	if hot && !back && d == l.rec {
+		l.hotForTyping(hc, vis+n, at, rep)
 	}
 	return d, nil
 }
@@ -280,6 +305,9 @@ func (l *List) RemoveAt(at clock.ReplicaID, index int) (delta *List, value strin
 	if h := &s.hot; h.valid && index == h.pos-1 && at == h.rep && s.tree.Gen() == h.gen {
 		// A backspace: the last element of the hot run, found without
 		// a lookup.
+		if d, v, ok := l.backspace(); ok {
+			return d, v, nil
+		}
 		c = h.c
 		f = int(s.tree.At(c).n) - 1
 	} else {
@@ -288,8 +316,88 @@ func (l *List) RemoveAt(at clock.ReplicaID, index int) (delta *List, value strin
 	if d, v, ok := l.removeOne(at, index, c, f); ok {
 		return d, v, nil
 	}
-	delta, err = l.removeRanges(at, [][2]int{{index, 1}}, func(_ pdot, v string) { value = v })
-	return delta, value, err
+	return l.removeSplit(at, index, c, f)
+}
+
+// removeSplit removes the element at visible index, at flat offset f of
+// the live run at c, where removeOne does not apply: what removeRanges
+// does for one element, without its general machinery (see
+// store.tombstoneSplit). Removing an element of a forward run other than
+// its first leaves the part before it hot for a backspace, as removeOne
+// does for the last. O(log n + LeafCap).
+func (l *List) removeSplit(at clock.ReplicaID, index int, c cursor, f int) (*List, string, error) {
+	s := l.st
+	rep, ok := s.rep(at)
+	if !ok {
+		return nil, "", ErrFull
+	}
+	seq, ok := l.issue(at, 1)
+	if !ok {
+		return nil, "", ErrFull
+	}
+	l.clearHot()
+	x := s.tree.At(c)
+	hot := f > 0 && !x.back()
+	gen := s.tree.Gen()
+	e, value := s.tombstoneSplit(c, f, mkdot(rep, seq))
+	d := l.out()
+	d.recs.addRem1(s.unpack(e), clock.Dot{Replica: at, Seq: seq})
+	d.noteDots(at, seq, seq)
+	if hot && s.tree.Gen() == gen {
+		s.hotForBackspace(c, index, at, rep)
+	}
+	return d, value, nil
+}
+
+// backspace is RemoveAt's fastest path, for the last element of the hot
+// run (see hotRun) when the tombstone run right after it continues it:
+// store.tombstoneOne's work for that one case (a forward run losing its
+// last element, which becomes the lowest of the tombstones after it, as
+// a backspace after a backspace does), with the replica's index and the
+// next dot at hand, and the run left hot. It reports false, having
+// changed nothing, if the case does not apply. O(1) while the weights'
+// walk up the tree is deferred (see ostree.Tree.SetWeight).
+func (l *List) backspace() (*List, string, bool) {
+	s := l.st
+	h := &s.hot
+	at, rep := h.rep, h.repIdx
+	c := h.c
+	x := s.tree.At(c)
+	n := int(x.n)
+	tc := s.tree.Next(c)
+	if n < 2 || x.rm != 0 || x.kind != 0 || s.tree.IsEnd(tc) || l.lz.from == 0 || l.lz.rep != at || l.lz.to >= maxSeq {
+		return nil, "", false
+	}
+	t := s.tree.At(tc)
+	seq := l.lz.to + 1
+	e := x.id.add(n - 1)
+	step := int64(t.rm.seq()) - int64(seq)
+	if t.rm == 0 || t.kind&(kindBlock|kindBack) != 0 || t.id != e.add(1) || t.rm.rep() != rep ||
+		t.l != e || t.r != x.r || step < -1 || step > 1 || (t.n > 1 && int(step) != t.step()) {
+		return nil, "", false
+	}
+	l.lz.to = seq
+	value := s.vals[e.rep()].take(x.val + uint32(n-1))
+	if len(s.lww) > 0 {
+		delete(s.lww, e)
+	}
+	t.id, t.rm, t.l = e, mkdot(rep, seq), e.add(-1)
+	t.n++
+	t.kind = stepKind(int(step))
+	x.n--
+	s.setWeight(c, n-1)
+	if tc.Leaf != c.Leaf && s.indexed {
+		s.setSeqLeaf(e.rep(), e.seq(), tc.Leaf)
+	}
+	s.tombs++
+	d := l.out()
+	d.recs.addRem1(clock.Dot{Replica: s.reps[e.rep()], Seq: e.seq()}, clock.Dot{Replica: at, Seq: seq})
+	if !d.lz.join(at, seq, seq) { // noteDots' usual case, inlined
+		d.noteDots(at, seq, seq)
+	}
+	h.pos--
+	h.typing = false
+	return d, value, true
 }
 
 // nextSeq returns the sequence number rep's next dot will have.
@@ -332,10 +440,7 @@ func (l *List) removeOne(at clock.ReplicaID, index int, c cursor, f int) (*List,
 		d.noteDots(at, seq, seq)
 	}
 	if hot {
-		s.hot = hotRun{valid: true, rec: l.rec, gen: s.tree.Gen(), c: c, pos: index, rep: at}
-		if l.rec != nil {
-			s.hot.recN = len(l.rec.recs.ins)
-		}
+		s.hotForBackspace(c, index, at, rep)
 	} else {
 		l.clearHot()
 	}
@@ -480,10 +585,7 @@ func (l *List) removeRanges(at clock.ReplicaID, ranges [][2]int, gone func(pdot,
 	}
 	d.noteDots(at, seq, seq)
 	if hot.Leaf != nil && s.tree.Gen() == gen && s.tree.At(hot).live() {
-		s.hot = hotRun{valid: true, rec: l.rec, gen: gen, c: hot, pos: ranges[0][0], rep: at}
-		if l.rec != nil {
-			s.hot.recN = len(l.rec.recs.ins)
-		}
+		s.hotForBackspace(hot, ranges[0][0], at, rep)
 	}
 	return d, nil
 }

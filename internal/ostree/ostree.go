@@ -13,7 +13,9 @@
 // every node points to its parent, so a Cursor (leaf and slot) leads back to
 // the item's index and weighted position.
 //
-// A Tree is not safe for concurrent use. A Cursor stays valid until the
+// A Tree is not safe for concurrent use; reads that use the weight sums
+// (FindWeight, Position, Clone) may first apply a reweighting SetWeight
+// deferred, so they count as uses too. A Cursor stays valid until the
 // next Insert or Delete (which may move items between leaves); SetWeight
 // and changes made through At keep every cursor valid.
 package ostree
@@ -131,6 +133,13 @@ type Tree[T any] struct {
 	w          int
 	moved      func(items []T, to *Leaf[T])
 	gen        uint64
+	// pend is a leaf whose ancestors still lack the weight change
+	// pendW: while SetWeight keeps changing items of one leaf (typing
+	// into one run), it defers the walk up the tree, and every method
+	// that reads or restructures inner nodes applies it first (settle).
+	// Weight and the leaf totals are always exact.
+	pend  *Leaf[T]
+	pendW int
 }
 
 // New returns an empty tree. O(1).
@@ -220,6 +229,7 @@ func (t *Tree[T]) FindWeightLeaf(p int) (c Cursor[T], off, leafStart int) {
 	if p < 0 || p >= t.w {
 		panic("ostree: weighted position out of range")
 	}
+	t.settle()
 	var l *Leaf[T]
 	q := p
 	if t.root == nil {
@@ -283,6 +293,7 @@ func (t *Tree[T]) AtIndex(i int) Cursor[T] {
 // Position returns the index of the item at c and the sum of the weights
 // of the items before it. For End it returns (Len, Weight). O(log n).
 func (t *Tree[T]) Position(c Cursor[T]) (index, before int) {
+	t.settle()
 	l := c.Leaf
 	index = c.Slot
 	for s := range c.Slot {
@@ -306,7 +317,10 @@ func (t *Tree[T]) LeafStart(l *Leaf[T]) (index, before int) {
 }
 
 // SetWeight sets the weight of the item at c to w (0 ≤ w ≤ MaxWeight);
-// it panics if w is out of range. Cursors stay valid. O(log n).
+// it panics if w is out of range. Cursors stay valid. O(1) while the
+// changes stay in one leaf: the sums of its ancestors are brought up to
+// date (O(log n)) by the first change elsewhere or the first method that
+// needs them.
 func (t *Tree[T]) SetWeight(c Cursor[T], w int) {
 	l := c.Leaf
 	d := w - int(l.w[c.Slot])
@@ -314,17 +328,30 @@ func (t *Tree[T]) SetWeight(c Cursor[T], w int) {
 		return
 	}
 	l.w[c.Slot] = weight(w)
-	t.addWeight(l, d)
-}
-
-func (t *Tree[T]) addWeight(l *Leaf[T], d int) {
 	l.total += d
 	t.w += d
-	idx := l.pidx
-	for nd := l.parent; nd != nil; nd = nd.parent {
+	if l != t.pend {
+		t.settle()
+		if l.parent == nil {
+			return // no ancestors
+		}
+		t.pend = l
+	}
+	t.pendW += d
+}
+
+// settle adds the deferred weight change of the leaf t.pend to the sums
+// of its ancestors (see Tree.pend). O(log n).
+func (t *Tree[T]) settle() {
+	if t.pend == nil {
+		return
+	}
+	d, idx := t.pendW, t.pend.pidx
+	for nd := t.pend.parent; nd != nil; nd = nd.parent {
 		nd.weight[idx] += d
 		idx = nd.pidx
 	}
+	t.pend, t.pendW = nil, 0
 }
 
 func (t *Tree[T]) addCount(l *Leaf[T], dc, dw int) {
@@ -344,6 +371,7 @@ func (t *Tree[T]) addCount(l *Leaf[T], dc, dw int) {
 // out of range. Other cursors are invalid afterwards. O(log n).
 func (t *Tree[T]) Insert(c Cursor[T], item T, w int) Cursor[T] {
 	lw := weight(w) // before any change
+	t.settle()
 	l := c.Leaf
 	s := c.Slot
 	if l.n == LeafCap {
@@ -380,6 +408,7 @@ func (t *Tree[T]) Insert(c Cursor[T], item T, w int) Cursor[T] {
 // Delete removes the item at c and returns it. Other cursors are invalid
 // afterwards. O(log n).
 func (t *Tree[T]) Delete(c Cursor[T]) T {
+	t.settle()
 	l, s := c.Leaf, c.Slot
 	item := l.items[s]
 	w := int(l.w[s])
@@ -403,6 +432,7 @@ func (t *Tree[T]) Delete(c Cursor[T]) T {
 func (t *Tree[T]) Clear() {
 	l := &Leaf[T]{}
 	t.root, t.head, t.tail, t.n, t.w = nil, l, l, 0, 0
+	t.pend, t.pendW = nil, 0
 	t.gen++
 }
 
@@ -469,6 +499,7 @@ func (t *Tree[T]) Search(cmp func(*T) int) (Cursor[T], bool) {
 // Clone returns a copy of t with the same items (copied as Go values) and
 // weights, and no OnMove function. O(n).
 func (t *Tree[T]) Clone() *Tree[T] {
+	t.settle()
 	out := &Tree[T]{n: t.n, w: t.w}
 	var prev *Leaf[T]
 	link := func(l *Leaf[T]) {

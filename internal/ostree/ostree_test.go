@@ -60,7 +60,7 @@ func check(t *testing.T, tr *Tree[entry], model []entry) {
 		if tr.root.parent != nil {
 			t.Fatalf("root has a parent")
 		}
-		c, w := checkInner(t, tr.root, true)
+		c, w := checkInner(t, tr, tr.root, true)
 		if c != len(model) || w != total {
 			t.Fatalf("root sums (%d, %d), want (%d, %d)", c, w, len(model), total)
 		}
@@ -69,7 +69,10 @@ func check(t *testing.T, tr *Tree[entry], model []entry) {
 	}
 }
 
-func checkInner(t *testing.T, nd *inner[entry], root bool) (count, weight int) {
+// checkInner checks the subtree of nd and returns its item count and
+// weight. The sums nd records for the child holding the leaf with a
+// deferred weight change (tr.pend) lack that change.
+func checkInner(t *testing.T, tr *Tree[entry], nd *inner[entry], root bool) (count, weight int) {
 	t.Helper()
 	if nd.n < 1 || (!root && nd.n < 1) {
 		t.Fatalf("inner node with %d children", nd.n)
@@ -90,13 +93,17 @@ func checkInner(t *testing.T, nd *inner[entry], root bool) (count, weight int) {
 			if kid.parent != nd || kid.pidx != k {
 				t.Fatalf("inner parent link broken")
 			}
-			c, w = checkInner(t, kid, false)
+			c, w = checkInner(t, tr, kid, false)
 			if nd.leaves[k] != kid.leaves[0] {
 				t.Fatalf("child %d: cached leftmost leaf is stale", k)
 			}
 		}
-		if nd.count[k] != c || nd.weight[k] != w {
-			t.Fatalf("child %d recorded (%d, %d), holds (%d, %d)", k, nd.count[k], nd.weight[k], c, w)
+		pending := 0
+		if holdsPending(tr, nd, k) {
+			pending = tr.pendW
+		}
+		if nd.count[k] != c || nd.weight[k]+pending != w {
+			t.Fatalf("child %d recorded (%d, %d) with %d pending, holds (%d, %d)", k, nd.count[k], nd.weight[k], pending, c, w)
 		}
 		if l := nd.leaves[k]; l.n > 0 && nd.firsts[k].id != l.items[0].id { // Search compares ids
 			t.Fatalf("child %d: copy of its first item is stale: %v, leaf holds %v", k, nd.firsts[k], l.items[0])
@@ -110,6 +117,25 @@ func checkInner(t *testing.T, nd *inner[entry], root bool) (count, weight int) {
 		}
 	}
 	return count, weight
+}
+
+// holdsPending reports whether child k of nd holds tr.pend.
+func holdsPending(tr *Tree[entry], nd *inner[entry], k int) bool {
+	if tr.pend == nil {
+		return false
+	}
+	var child *inner[entry]
+	if !nd.leafs {
+		child = nd.kids[k]
+	} else if nd.leaves[k] == tr.pend {
+		return true
+	}
+	for p := tr.pend.parent; p != nil; p = p.parent {
+		if p == child {
+			return true
+		}
+	}
+	return false
 }
 
 // TestRandomAgainstModel drives a tree and a slice with the same random
@@ -326,6 +352,105 @@ func TestSearchAndClone(t *testing.T) {
 	cl.Delete(cl.Begin())
 	check(t, tr, model)
 	check(t, cl, model[1:])
+}
+
+// TestDeferredWeights reweights items of one leaf over and over, as typing
+// into one run does, so that SetWeight defers the sums of the leaf's
+// ancestors, and between the changes reads and restructures the tree in
+// every way that needs those sums (FindWeight, Position, Insert, Delete,
+// Clone, a change in another leaf), comparing with a model throughout.
+func TestDeferredWeights(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 11))
+	tr := New[entry]()
+	var model []entry
+	for i := range 3000 {
+		e := entry{id: i, w: rng.IntN(4)}
+		tr.Insert(tr.End(), e, e.w)
+		model = append(model, e)
+	}
+	next := len(model)
+	hot := rng.IntN(len(model))
+	deferred := 0
+	for step := range 4000 {
+		// Reweight the hot item or a neighbour in its leaf a few times.
+		for range 1 + rng.IntN(6) {
+			c := tr.AtIndex(hot) // counts only: settles nothing
+			i := hot
+			if s := c.Slot + rng.IntN(3) - 1; s >= 0 && s < c.Leaf.Len() {
+				i += s - c.Slot
+				c.Slot = s
+			}
+			w := rng.IntN(6)
+			tr.At(c).w = w
+			tr.SetWeight(c, w)
+			model[i].w = w
+			if tr.pend != nil {
+				deferred++
+			}
+		}
+		// Inserts and deletes go near the hot item half the time, to
+		// split and merge its leaf.
+		near := rng.IntN(len(model))
+		if rng.IntN(2) == 0 {
+			near = max(0, min(hot+rng.IntN(9)-4, len(model)-1))
+		}
+		switch op := rng.IntN(9); op {
+		case 0:
+			check(t, tr, model)
+		case 1:
+			if tr.Weight() > 0 {
+				p := rng.IntN(tr.Weight())
+				c, off := tr.FindWeight(p)
+				i, woff := modelAt(model, p)
+				if tr.At(c).id != model[i].id || off != woff {
+					t.Fatalf("step %d: FindWeight(%d) = (%v, %d), want (%v, %d)", step, p, *tr.At(c), off, model[i], woff)
+				}
+			}
+		case 2:
+			i := rng.IntN(len(model))
+			before := 0
+			for _, e := range model[:i] {
+				before += e.w
+			}
+			if idx, b := tr.Position(tr.AtIndex(i)); idx != i || b != before {
+				t.Fatalf("step %d: Position of item %d = (%d, %d), want (%d, %d)", step, i, idx, b, i, before)
+			}
+		case 3:
+			e := entry{id: next, w: rng.IntN(4)}
+			next++
+			tr.Insert(tr.AtIndex(near), e, e.w)
+			model = slices.Insert(model, near, e)
+		case 4:
+			if len(model) > 100 {
+				tr.Delete(tr.AtIndex(near))
+				model = slices.Delete(model, near, near+1)
+			}
+		case 5:
+			check(t, tr.Clone(), model)
+		case 6:
+			hot = rng.IntN(len(model))
+		}
+		hot = min(hot, len(model)-1)
+		if step%97 == 0 {
+			check(t, tr, model)
+		}
+	}
+	check(t, tr, model)
+	if deferred == 0 {
+		t.Fatal("no weight change was deferred; the test no longer exercises the deferral")
+	}
+}
+
+// modelAt returns the index of the model item holding weighted position p
+// and p's offset in it.
+func modelAt(model []entry, p int) (int, int) {
+	for i, e := range model {
+		if p < e.w {
+			return i, p
+		}
+		p -= e.w
+	}
+	return len(model), p
 }
 
 // TestAppendFillsLeaves checks that appending in order fills leaves
