@@ -372,7 +372,7 @@ func (l *List) backspace() (*List, string, bool) {
 	seq := l.lz.to + 1
 	e := x.id.add(n - 1)
 	step := int64(t.rm.seq()) - int64(seq)
-	if t.rm == 0 || t.kind&(kindBlock|kindBack) != 0 || t.id != e.add(1) || t.rm.rep() != rep ||
+	if t.rm == 0 || t.kind&(kindBlock|kindBack) != 0 || t.id != e.add(1) || t.rm.rep() != rep || t.n == maxRunLen ||
 		t.l != e || t.r != x.r || step < -1 || step > 1 || (t.n > 1 && int(step) != t.step()) {
 		return nil, "", false
 	}
