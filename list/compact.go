@@ -11,7 +11,6 @@ import (
 type blockRec struct {
 	first clock.Dot
 	after clock.Dot // the element before the block there (zero: the start)
-	n     int
 	spans []span
 }
 
@@ -59,13 +58,12 @@ func (l *List) Compact(stable clock.VersionVector) int {
 
 	var items []run
 	var cur []run // the current stretch of stable tombstones and blocks
-	curN := 0     // the elements cur stands for
 	collapsed := 0
+	joined := false // blocks joined into one: the tree changes too
 	flushStretch := func() {
 		if len(cur) == 0 {
 			return
 		}
-		curN = 0
 		if len(cur) == 1 && cur[0].block() {
 			items = append(items, cur[0])
 			cur = cur[:0]
@@ -76,39 +74,29 @@ func (l *List) Compact(stable clock.VersionVector) int {
 			first = cur[0].id
 		}
 		var spans []dotSpan
-		n := 0
 		for i := range cur {
 			x := &cur[i]
-			n += int(x.n)
 			if x.block() {
 				spans = append(spans, s.blocks[x.id]...)
 				delete(s.blocks, x.id)
+				joined = true
 				continue
 			}
 			collapsed += int(x.n)
 			spans = append(spans, dotSpan{rep: x.id.rep(), lo: x.id.seq(), hi: x.id.seq() + uint64(x.n) - 1})
 		}
 		s.blocks[first] = mergeSpans(spans)
-		items = append(items, run{id: first, n: uint32(n), kind: kindBlock})
+		items = append(items, s.blockRun(first))
 		cur = cur[:0]
 	}
 	if s.blocks == nil {
 		s.blocks = make(map[pdot][]dotSpan)
 	}
-	// addStable adds x to the stretch; a block holds at most maxRunLen
-	// elements, so a stretch that would pass that is closed first.
-	addStable := func(x run) {
-		if curN+int(x.n) > maxRunLen {
-			flushStretch()
-		}
-		cur = append(cur, x)
-		curN += int(x.n)
-	}
 	for c := s.tree.Begin(); !s.tree.IsEnd(c); c = s.tree.Next(c) {
 		x := *s.tree.At(c)
 		switch {
 		case x.block():
-			addStable(x)
+			cur = append(cur, x)
 		case x.live():
 			flushStretch()
 			items = append(items, x)
@@ -122,7 +110,7 @@ func (l *List) Compact(stable clock.VersionVector) int {
 				}
 				part := x.flatPart(p[0], p[1])
 				if p[2] == 1 {
-					addStable(part)
+					cur = append(cur, part)
 				} else {
 					flushStretch()
 					items = append(items, part)
@@ -131,7 +119,7 @@ func (l *List) Compact(stable clock.VersionVector) int {
 		}
 	}
 	flushStretch()
-	if collapsed == 0 {
+	if collapsed == 0 && !joined {
 		return 0
 	}
 	s.tombs -= collapsed
@@ -254,6 +242,23 @@ func (s *store) addColl(first pdot, spans []dotSpan) {
 	}
 }
 
+// blockLen returns the number of elements of the block b: the dots it
+// holds, which may be more than a run's 32-bit n can count.
+func (s *store) blockLen(b pdot) uint64 {
+	n := uint64(0)
+	for _, sp := range s.blocks[b] {
+		n += sp.hi - sp.lo + 1
+	}
+	return n
+}
+
+// blockRun returns the tree item of the block b, whose spans are in
+// s.blocks: its n is the block's length, or maxRunLen if longer (the
+// length of a block is blockLen's; n only tells it from other items).
+func (s *store) blockRun(b pdot) run {
+	return run{id: b, n: uint32(min(s.blockLen(b), maxRunLen)), kind: kindBlock}
+}
+
 // blockSpans returns the dots of the block b, sorted.
 func (s *store) blockSpans(b pdot) []span {
 	sps := s.blocks[b]
@@ -303,6 +308,6 @@ func (l *List) mergeBlock(b blockRec) {
 	}
 	s.blocks[first] = mergeSpans(spans)
 	s.addColl(first, s.blocks[first])
-	nc := s.insertItem(c, run{id: first, n: uint32(b.n), kind: kindBlock})
+	nc := s.insertItem(c, s.blockRun(first))
 	s.setLeaf(s.tree.At(nc), nc.Leaf)
 }

@@ -206,8 +206,11 @@ func (l *List) UnmarshalBinary(data []byte) error {
 					}
 				}
 				bs = append(bs, sp)
+				// Distinct dots of at most 2^16 replicas: total stays
+				// below 2^64 unless the spans overlap, which the
+				// duplicate check refuses below.
 				total += w + 1
-				if total > math.MaxUint32 {
+				if total > 1<<62 {
 					d.r.Fail("list: block too long")
 					break
 				}
@@ -215,14 +218,14 @@ func (l *List) UnmarshalBinary(data []byte) error {
 			if d.r.Err() != nil {
 				break
 			}
-			if total != n || n > math.MaxUint32 || !slices.ContainsFunc(bs, func(sp span) bool {
+			if total != n || !slices.ContainsFunc(bs, func(sp span) bool {
 				return sp.rep == first.Replica && sp.lo <= first.Seq && first.Seq <= sp.hi
 			}) {
 				d.r.Fail("list: block does not hold its dots")
 				break
 			}
 			spans = append(spans, bs...)
-			if !st.decodeBlock(first, n, bs) {
+			if !st.decodeBlock(first, bs) {
 				d.r.Fail("list: too many replicas")
 			}
 		default:
@@ -339,7 +342,7 @@ func (s *store) decodeRun(x *insRec) bool {
 
 // decodeBlock appends a block at the end of the store. The collapsed
 // table is left unsorted: the caller sorts it once all blocks are in.
-func (s *store) decodeBlock(first clock.Dot, n uint64, spans []span) bool {
+func (s *store) decodeBlock(first clock.Dot, spans []span) bool {
 	f, ok := s.pack(first)
 	if !ok {
 		return false
@@ -359,7 +362,7 @@ func (s *store) decodeBlock(first clock.Dot, n uint64, spans []span) bool {
 	for _, sp := range s.blocks[f] {
 		s.coll[sp.rep] = append(s.coll[sp.rep], collRange{lo: sp.lo, hi: sp.hi, block: f})
 	}
-	s.tree.Insert(s.tree.End(), run{id: f, n: uint32(n), kind: kindBlock}, 0)
+	s.tree.Insert(s.tree.End(), s.blockRun(f), 0)
 	return true
 }
 

@@ -286,7 +286,7 @@ func (e *encoder) appendItem(b []byte, s *store, it *canon) []byte {
 	if x.block() {
 		b = append(b, itemBlock)
 		b = e.dot(b, s.unpack(x.id))
-		b = wire.AppendUvarint(b, uint64(x.n))
+		b = wire.AppendUvarint(b, s.blockLen(x.id))
 		spans := s.blockSpans(x.id)
 		b = wire.AppendUvarint(b, uint64(len(spans)))
 		for _, sp := range spans {

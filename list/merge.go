@@ -181,7 +181,7 @@ func (l *List) gather(in *incoming, o *List) {
 	for c := os.tree.Begin(); !os.tree.IsEnd(c); c = os.tree.Next(c) {
 		x := os.tree.At(c)
 		if x.block() {
-			in.blocks = append(in.blocks, blockRec{first: os.unpack(x.id), after: os.unpack(prev), n: int(x.n), spans: os.blockSpans(x.id)})
+			in.blocks = append(in.blocks, blockRec{first: os.unpack(x.id), after: os.unpack(prev), spans: os.blockSpans(x.id)})
 			prev = x.id
 			continue
 		}

@@ -1,6 +1,7 @@
 package list
 
 import (
+	"bytes"
 	"encoding/binary"
 	"math"
 	"testing"
@@ -271,5 +272,96 @@ func TestRunLenCanonicalAfterNaiveCap(t *testing.T) {
 	case <-done:
 	case <-time.After(10 * time.Second):
 		t.Fatal("AppendBinary did not return in 10s")
+	}
+}
+
+// Two states holding the same elements (equal encodings), their tree cut
+// differently: one tombstone run of MaxUint32+10 elements of replica 1,
+// all removed by 2.1. A merged [1..N] then [N+1..N+10]; B merged [1..10]
+// then [11..N+10].
+func cutTwice(t *testing.T) (a, b *List) {
+	const N = math.MaxUint32
+	rm := clock.Dot{Replica: 2, Seq: 1}
+	a, b = New(), New()
+	a.Merge(tombDelta(t, clock.Dot{Replica: 1, Seq: 1}, N, clock.Dot{}, rm))
+	a.Merge(tombDelta(t, clock.Dot{Replica: 1, Seq: N + 1}, 10, clock.Dot{Replica: 1, Seq: N}, rm))
+	b.Merge(tombDelta(t, clock.Dot{Replica: 1, Seq: 1}, 10, clock.Dot{}, rm))
+	b.Merge(tombDeltaFrom1(t, clock.Dot{Replica: 1, Seq: 11}, N, clock.Dot{Replica: 1, Seq: 10}, rm))
+	return a, b
+}
+
+func TestRunLenCanonicalAcrossCuts(t *testing.T) {
+	a, b := cutTwice(t)
+	ea, _ := a.AppendBinary(nil)
+	eb, _ := b.AppendBinary(nil)
+	if !bytes.Equal(ea, eb) {
+		t.Fatalf("same elements, different encodings:\n%x\n%x", ea, eb)
+	}
+	again := New()
+	if err := again.UnmarshalBinary(ea); err != nil {
+		t.Fatal(err)
+	}
+	if e2, _ := again.AppendBinary(nil); !bytes.Equal(e2, ea) {
+		t.Fatalf("decode(encode) re-encodes differently")
+	}
+}
+
+// Compact of two Equal states with the same stable vector must give Equal
+// states (see TestCompactFullSync), however their trees are cut: a block
+// is never split at the cap of a run.
+func TestRunLenCompactAcrossCuts(t *testing.T) {
+	a, b := cutTwice(t)
+	if !a.Equal(b) {
+		t.Fatal("precondition: a and b differ before Compact")
+	}
+	ctx := a.Context()
+	na, nb := a.Compact(ctx.Vector()), b.Compact(ctx.Vector())
+	if !a.Equal(b) {
+		ea, _ := a.AppendBinary(nil)
+		eb, _ := b.AppendBinary(nil)
+		t.Fatalf("Equal states compacted alike (%d, %d collapsed) differ:\n a %x\n b %x", na, nb, ea, eb)
+	}
+}
+
+// tombDeltaFrom1 is tombDelta whose context holds id.Replica's seqs
+// from 1 (a gapped range costs clock.AddRange one Add per dot).
+func tombDeltaFrom1(t *testing.T, id clock.Dot, n int, l clock.Dot, rm clock.Dot) *List {
+	t.Helper()
+	d := &List{delta: true}
+	d.recs.ins = []insRec{{id: id, n: n, l: l, rm: rm}}
+	d.ctx.AddRange(id.Replica, 1, id.Seq+uint64(n)-1)
+	d.ctx.Add(rm)
+	enc, err := d.AppendBinary(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := New()
+	if err := out.UnmarshalBinary(enc); err != nil {
+		t.Fatalf("decode: %v", err)
+	}
+	return out
+}
+
+// A state of two adjacent blocks and nothing else to collapse: Compact
+// joins them, and once returned without rebuilding the tree for it,
+// leaving a state that did not decode.
+func TestCompactJoinsAdjacentBlocks(t *testing.T) {
+	var l List
+	l.ctx.AddRange(1, 1, 4)
+	s := newStore()
+	s.decodeBlock(clock.Dot{Replica: 1, Seq: 1}, []span{{rep: 1, lo: 1, hi: 2}})
+	s.decodeBlock(clock.Dot{Replica: 1, Seq: 3}, []span{{rep: 1, lo: 3, hi: 4}})
+	s.sortColl()
+	l.st = s
+	enc, _ := l.AppendBinary(nil)
+	dec := New()
+	if err := dec.UnmarshalBinary(enc); err != nil {
+		t.Fatalf("precondition: the state does not decode: %v", err)
+	}
+	ctx := dec.Context()
+	n := dec.Compact(ctx.Vector())
+	enc2, _ := dec.AppendBinary(nil)
+	if err := New().UnmarshalBinary(enc2); err != nil {
+		t.Fatalf("after Compact (returned %d) the state does not decode: %v\n%x", n, err, enc2)
 	}
 }
