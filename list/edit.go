@@ -88,7 +88,7 @@ func (s *store) extend(left, right pdot, rep uint16, first uint64, n int) bool {
 	x := s.tree.At(c)
 	if x.kind&(kindBack|kindBlock) != 0 && x.n > 1 || x.rm != 0 || x.id.rep() != rep || uint64(x.n)+uint64(n) > maxRunLen ||
 		x.id.seq()+uint64(x.n) != first || x.r != right || x.id.add(int(x.n)-1) != left ||
-		!s.vals[rep].canExtend(x.val+x.n-1) {
+		!s.vals[rep].canExtend(x.val+uint64(x.n)-1) {
 		return false
 	}
 	x.kind &^= kindBack
@@ -275,7 +275,7 @@ func (s *store) tombstoneOne(c cursor, f int, rm pdot) (pdot, string, bool) {
 	if !lo {
 		k = n - 1
 	}
-	v := s.vals[e.rep()].take(x.val + uint32(k))
+	v := s.vals[e.rep()].take(x.val + uint64(k))
 	if len(s.lww) > 0 {
 		delete(s.lww, e)
 	}
@@ -329,7 +329,7 @@ func (s *store) tombstoneSplit(c cursor, f int, rm pdot) (pdot, string) {
 	n := int(x.n)
 	k := x.k(f)
 	e := x.dotAt(k)
-	v := s.vals[e.rep()].take(x.val + uint32(k))
+	v := s.vals[e.rep()].take(x.val + uint64(k))
 	if len(s.lww) > 0 {
 		delete(s.lww, e)
 	}
@@ -415,7 +415,7 @@ func (s *store) tombstone(c cursor, f0, f1 int, rm pdot, step int, gone func(pdo
 	for f := 0; f < int(mid.n); f++ {
 		k := mid.k(f)
 		d := mid.dotAt(k)
-		slot := mid.val + uint32(k)
+		slot := mid.val + uint64(k)
 		if gone != nil {
 			gone(d, s.vals[d.rep()].get(slot))
 		}

@@ -62,11 +62,11 @@ func (s *store) canonical() []canon {
 	}
 	// try joins e after cur.x ignoring value slots (they are not encoded).
 	try := func(e *run) (run, bool) {
-		e.val = cur.x.val + cur.x.n
+		e.val = cur.x.val + uint64(cur.x.n)
 		if j, ok := join(&cur.x, e); ok {
 			return j, true
 		}
-		e.val = cur.x.val - e.n
+		e.val = cur.x.val - uint64(e.n)
 		return join(&cur.x, e)
 	}
 	one := func(x *run, f int) run {

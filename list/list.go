@@ -227,7 +227,7 @@ func (l *List) Range(start, stop int) []string {
 		}
 		vs := &s.vals[x.id.rep()]
 		for ; f < int(x.n) && i < len(out); f++ {
-			out[i] = vs.get(x.val + uint32(x.k(f)))
+			out[i] = vs.get(x.val + uint64(x.k(f)))
 			i++
 		}
 	}

@@ -633,7 +633,7 @@ func (l *List) applySet(x setRec, held *records) {
 		return
 	}
 	if x.at.Compare(s.lww[pd]) > 0 {
-		s.vals[pd.rep()].overwrite(it.val+uint32(it.k(lc.off)), x.value)
+		s.vals[pd.rep()].overwrite(it.val+uint64(it.k(lc.off)), x.value)
 		if s.lww == nil {
 			s.lww = make(map[pdot]clock.Stamp)
 		}

@@ -152,7 +152,7 @@ func (l *List) hotForTyping(c cursor, pos int, at clock.ReplicaID, rep uint16) {
 	x := s.tree.At(c)
 	end := x.id.seq() + uint64(x.n)
 	if len(d.recs.ins) == 0 || x.id.rep() != rep || !x.live() || x.back() || l.nextSeq(at) != end ||
-		!s.vals[rep].canExtend(x.val+x.n-1) {
+		!s.vals[rep].canExtend(x.val+uint64(x.n)-1) {
 		return
 	}
 	last := &d.recs.ins[len(d.recs.ins)-1]
@@ -275,7 +275,7 @@ func (l *List) Set(at clock.Stamp, index int, value string) (*List, error) {
 	k := x.k(f)
 	e := x.dotAt(k)
 	if at.Compare(s.lww[e]) > 0 {
-		s.vals[e.rep()].overwrite(x.val+uint32(k), value)
+		s.vals[e.rep()].overwrite(x.val+uint64(k), value)
 		if s.lww == nil {
 			s.lww = make(map[pdot]clock.Stamp)
 		}
@@ -377,7 +377,7 @@ func (l *List) backspace() (*List, string, bool) {
 		return nil, "", false
 	}
 	l.lz.to = seq
-	value := s.vals[e.rep()].take(x.val + uint32(n-1))
+	value := s.vals[e.rep()].take(x.val + uint64(n-1))
 	if len(s.lww) > 0 {
 		delete(s.lww, e)
 	}

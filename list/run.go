@@ -57,8 +57,8 @@ type run struct {
 	id   pdot   // element k = 0 (for a block: its first element)
 	l, r pdot   // origins of element 0
 	rm   pdot   // removal dot of element 0; 0 while live
+	val  uint64 // value slot of element 0 (live runs); 64 bits, as slots are never reused
 	n    uint32 // elements
-	val  uint32 // value slot of element 0 (live runs)
 	kind uint8
 }
 
@@ -152,7 +152,7 @@ func (x *run) slice(k0, k1 int) run {
 	if x.rm != 0 {
 		y.rm = x.rmAt(k0)
 	}
-	y.val = x.val + uint32(k0)
+	y.val = x.val + uint64(k0)
 	return y
 }
 
@@ -208,7 +208,7 @@ func joinSeq(lo, hi *run) (run, bool) {
 			return run{}, false
 		}
 		z.kind = z.kind&^(kindRmUp|kindRmDown) | stepKind(int(step))
-	} else if hi.val != lo.val+lo.n {
+	} else if hi.val != lo.val+uint64(lo.n) {
 		return run{}, false
 	}
 	return z, true

@@ -307,7 +307,7 @@ func (s *store) unpack(d pdot) clock.Dot {
 }
 
 // value returns the value of the element with seq index k of the live run x.
-func (s *store) value(x *run, k int) string { return s.vals[x.id.rep()].get(x.val + uint32(k)) }
+func (s *store) value(x *run, k int) string { return s.vals[x.id.rep()].get(x.val + uint64(k)) }
 
 // clone returns a deep copy of s; the copy builds its own index when it
 // first needs one.
@@ -353,7 +353,7 @@ type values struct {
 	chunks []chunk // chunk base+i
 	live   []int32
 	base   int // leading chunks freed and dropped
-	next   uint32
+	next   uint64
 }
 
 // chunk holds the values of one chunk of slots. While every value stored
@@ -407,9 +407,9 @@ const chunkMax = 1024
 
 // chunkOf returns the chunk and offset of slot i: chunks 0..7 hold 8, 8,
 // 16, …, 512 slots (1024 in all), the rest chunkMax each.
-func chunkOf(i uint32) (int, int) {
+func chunkOf(i uint64) (int, int) {
 	if i < chunkMax {
-		c := max(bits.Len32(i)-3, 0)
+		c := max(bits.Len64(i)-3, 0)
 		if c == 0 {
 			return 0, int(i)
 		}
@@ -429,17 +429,17 @@ func chunkLen(c int) int {
 }
 
 // alloc reserves n consecutive slots and returns the first.
-func (v *values) alloc(n int) uint32 {
+func (v *values) alloc(n int) uint64 {
 	i := v.next
-	v.next += uint32(n)
+	v.next += uint64(n)
 	return i
 }
 
 // canExtend reports whether the slot after last is the next one alloc
 // would hand out.
-func (v *values) canExtend(last uint32) bool { return v.next == last+1 }
+func (v *values) canExtend(last uint64) bool { return v.next == last+1 }
 
-func (v *values) set(i uint32, s string) {
+func (v *values) set(i uint64, s string) {
 	c, o := chunkOf(i)
 	c -= v.base
 	for len(v.chunks) <= c {
@@ -474,9 +474,9 @@ func (v *values) add(s string) {
 }
 
 // setRun stores vals in the slots from i on.
-func (v *values) setRun(i uint32, vals []string) {
+func (v *values) setRun(i uint64, vals []string) {
 	for k, s := range vals {
-		j := i + uint32(k)
+		j := i + uint64(k)
 		if j >= chunkMax {
 			// Past the small chunks: fixed size, no bit tricks.
 			c, o := int(j/chunkMax)+7-v.base, int(j%chunkMax)
@@ -493,13 +493,13 @@ func (v *values) setRun(i uint32, vals []string) {
 }
 
 // setVals stores the values of an insert record in the slots from i on.
-func (v *values) setVals(i uint32, rv recVals) {
+func (v *values) setVals(i uint64, rv recVals) {
 	if rv.s != nil {
 		v.setRun(i, rv.s)
 		return
 	}
 	for k, b := range rv.b {
-		j := i + uint32(k)
+		j := i + uint64(k)
 		if j >= chunkMax {
 			// As in setRun: a byte into a byte chunk.
 			if c := int(j/chunkMax) + 7 - v.base; c >= 0 && c < len(v.chunks) {
@@ -515,19 +515,19 @@ func (v *values) setVals(i uint32, rv recVals) {
 }
 
 // overwrite replaces the value in a live slot.
-func (v *values) overwrite(i uint32, s string) {
+func (v *values) overwrite(i uint64, s string) {
 	c, o := chunkOf(i)
 	v.chunks[c-v.base].put(o, s)
 }
 
-func (v *values) get(i uint32) string {
+func (v *values) get(i uint64) string {
 	c, o := chunkOf(i)
 	return v.chunks[c-v.base].get(o)
 }
 
 // clear drops the value in a live slot, freeing its chunk when that was
 // the chunk's last live value and no slot of it remains to hand out.
-func (v *values) clear(i uint32) {
+func (v *values) clear(i uint64) {
 	c, o := chunkOf(i)
 	c -= v.base
 	if ch := &v.chunks[c]; ch.s != nil {
@@ -537,7 +537,7 @@ func (v *values) clear(i uint32) {
 }
 
 // take returns the value in a live slot and clears it (see clear).
-func (v *values) take(i uint32) string {
+func (v *values) take(i uint64) string {
 	c, o := chunkOf(i)
 	c -= v.base
 	ch := &v.chunks[c]

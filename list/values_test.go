@@ -1,8 +1,10 @@
 package list
 
 import (
+	"math"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -26,7 +28,7 @@ func TestValuesMixed(t *testing.T) {
 	}
 	v.setRun(first, want[:n/2])
 	for i := n / 2; i < n; i++ {
-		v.set(first+uint32(i), want[i])
+		v.set(first+uint64(i), want[i])
 	}
 	for i := 0; i < n; i += 5 {
 		if i%2 == 0 {
@@ -34,19 +36,19 @@ func TestValuesMixed(t *testing.T) {
 		} else {
 			want[i] = "overwritten"
 		}
-		v.overwrite(first+uint32(i), want[i])
+		v.overwrite(first+uint64(i), want[i])
 	}
 	c := v.clone()
 	for i := range n {
-		if got := v.get(first + uint32(i)); got != want[i] {
+		if got := v.get(first + uint64(i)); got != want[i] {
 			t.Fatalf("slot %d: %q, want %q", i, got, want[i])
 		}
-		if got := c.get(first + uint32(i)); got != want[i] {
+		if got := c.get(first + uint64(i)); got != want[i] {
 			t.Fatalf("clone, slot %d: %q, want %q", i, got, want[i])
 		}
 	}
 	for i := range n - 1 {
-		v.clear(first + uint32(i))
+		v.clear(first + uint64(i))
 	}
 	if got := v.get(first + n - 1); got != want[n-1] {
 		t.Fatalf("last slot after clearing the others: %q, want %q", got, want[n-1])
@@ -112,6 +114,38 @@ func TestRecordedValuesMixed(t *testing.T) {
 	for _, o := range []*List{merged, fromDecoded} {
 		if got := elems(o); !slices.Equal(got, want) || !o.Equal(l) {
 			t.Fatalf("replica from the delta holds %d values, want %d", len(got), len(want))
+		}
+	}
+}
+
+// TestValueSlotsPast32Bits pushes and pops past 2^32 value slots, where a
+// long-lived queue's producer gets (slots are numbered by history and
+// never reused): the counter once wrapped there and the next push
+// panicked. The arena is fast-forwarded as popping everything leaves it.
+func TestValueSlotsPast32Bits(t *testing.T) {
+	l := New()
+	if _, _, err := l.PushRight(1, "a"); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, _, err := l.PopLeft(1); err != nil {
+		t.Fatal(err)
+	}
+	v := &l.st.vals[0]
+	next := uint64(math.MaxUint32 - 2)
+	c, _ := chunkOf(next)
+	v.next, v.base = next, c
+	v.chunks, v.live = nil, nil
+	for i := range 6 {
+		if _, _, err := l.PushRight(1, strconv.Itoa(i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := strings.Join(l.Range(0, -1), ""); got != "012345" {
+		t.Fatalf("list reads %q", got)
+	}
+	for i := range 6 {
+		if _, v, _, _ := l.PopLeft(2); v != strconv.Itoa(i) {
+			t.Fatalf("pop %d = %q", i, v)
 		}
 	}
 }
