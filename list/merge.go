@@ -38,12 +38,18 @@ func (l *List) Merge(o *List) bool {
 		if o.isEmptyState() {
 			return l.context().Merge(&o.ctx) || changed
 		}
-		if !o.delta && l.isEmptyState() && l.context().IsEmpty() {
-			// An empty list takes a copy of a full state: exact even
-			// for compacted blocks, which cannot be re-integrated.
-			rec := l.rec
+		if !o.delta && l.isEmptyState() {
+			// A list holding nothing takes a copy of a full state,
+			// exact even for compacted blocks, which cannot be
+			// re-integrated in place, and keeps the dots it had seen.
+			rec, seen := l.rec, l.context().Clone()
 			*l = *o.Clone()
 			l.rec = rec
+			if l.heldIn(&seen) {
+				l.mergeCtxExcept(&l.ctx, &seen)
+			} else {
+				l.ctx.Merge(&seen)
+			}
 			return true
 		}
 		l.st = newStore()

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"math"
+	"slices"
 	"testing"
 	"time"
 
@@ -346,5 +347,102 @@ func TestCompactJoinsAdjacentBlocks(t *testing.T) {
 	enc2, _ := dec.AppendBinary(nil)
 	if err := New().UnmarshalBinary(enc2); err != nil {
 		t.Fatalf("after Compact (returned %d) the state does not decode: %v\n%x", n, err, enc2)
+	}
+}
+
+// A block span whose lo+w wrapped past 2^64 passed "lo+w > maxSeq":
+// the decoder accepts a block holding dots beyond maxSeq and a span with
+// lo > hi that hides a duplicate element (dot 1.1 both in the block's
+// first span and in the wrapped one).
+func TestDecodeBlockSpanWraps(t *testing.T) {
+	u := binary.AppendUvarint
+	var ctx clock.CausalContext
+	ctx.AddRange(1, 1, math.MaxUint64-1) // vector 1: 2^64-2 (the largest a vector decodes)
+	cb, _ := ctx.AppendBinary(nil)
+	b := []byte{0x51, 0x01, 0x00}
+	b = u(b, uint64(len(cb)))
+	b = append(b, cb...)
+	b = append(b, 0x01, 0x01)            // one replica: 1
+	b = append(b, 0x01)                  // one item
+	b = append(b, itemBlock, 0x01, 0x01) // block, first 1.1
+	b = u(b, 10+4)                       // n = total
+	b = append(b, 0x02)                  // two spans
+	b = append(b, 0x00, 0x01, 9)         // rep 0, lo 1, w 9: 1..10
+	b = append(b, 0x00)
+	b = u(b, math.MaxUint64-1) // lo 2^64-2
+	b = append(b, 3)           // w 3: lo+w wraps to 1
+	b = append(b, 0, 0, 0, 0)  // LSETs, records
+	l := New()
+	if err := l.UnmarshalBinary(b); err == nil {
+		s := l.st
+		t.Errorf("decoder accepted a block span [2^64-2, +3] (wraps; seqs beyond maxSeq; dot 1.1 twice): blocks %v, blockLen %d", s.blocks, s.blockLen(mkdot(0, 1)))
+	}
+}
+
+// Blocks are not capped, so the decoder must accept any block Compact can
+// join from decoded ones (it once refused more than 2^62 elements).
+func TestDecodeJoinedBlocksPast2e62(t *testing.T) {
+	const reps = 1<<14 + 2
+	var l List
+	for r := 1; r <= reps; r++ {
+		l.ctx.AddRange(clock.ReplicaID(r), 1, maxSeq)
+	}
+	s := newStore()
+	var a, b []span
+	for r := 1; r <= 1<<14; r++ { // 2^14 (2^48-1) = 2^62 - 2^14
+		a = append(a, span{rep: clock.ReplicaID(r), lo: 1, hi: maxSeq})
+	}
+	for r := 1<<14 + 1; r <= reps; r++ {
+		b = append(b, span{rep: clock.ReplicaID(r), lo: 1, hi: maxSeq})
+	}
+	s.decodeBlock(clock.Dot{Replica: 1, Seq: 1}, a)
+	s.decodeBlock(clock.Dot{Replica: 1<<14 + 1, Seq: 1}, b)
+	s.sortColl()
+	l.st = s
+	enc, _ := l.AppendBinary(nil)
+	dec := New()
+	if err := dec.UnmarshalBinary(enc); err != nil {
+		t.Fatalf("precondition: the two-block state does not decode: %v", err)
+	}
+	ctx := dec.Context()
+	n := dec.Compact(ctx.Vector())
+	enc2, _ := dec.AppendBinary(nil)
+	if bytes.Equal(enc, enc2) {
+		t.Fatalf("Compact (returned %d) did not join the blocks", n)
+	}
+	if err := New().UnmarshalBinary(enc2); err != nil {
+		t.Errorf("decoded state, Compact (returned %d, joined the blocks), re-encoded: does not decode: %v", n, err)
+	}
+}
+
+// A list with a context but no element (it merged a peer's empty state)
+// merging a compacted state [block a] x [block c] y: the merge path held x
+// and y (their origins were in blocks not yet placed) and then read them
+// in the wrong order for good; such a list now takes a copy, as an empty
+// one does.
+func TestMergeCompactedIntoContextOnly(t *testing.T) {
+	a := New()
+	if _, _, err := a.PushRight(1, "a", "x", "c", "y"); err != nil {
+		t.Fatal(err)
+	}
+	for _, i := range []int{0, 1} { // a, then c
+		if _, _, err := a.RemoveAt(1, i); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ctx := a.Context()
+	if n := a.Compact(ctx.Vector()); n != 2 {
+		t.Fatalf("compact %d", n)
+	}
+	peer := New()
+	peer.ctx.Add(clock.Dot{Replica: 9, Seq: 1}) // e.g. a peer's empty state with a context
+	r := New()
+	r.Merge(peer)
+	r.Merge(a)
+	got1 := r.Range(0, -1)
+	r.Merge(New())
+	got2 := r.Range(0, -1)
+	if !slices.Equal(got1, []string{"x", "y"}) || !slices.Equal(got2, []string{"x", "y"}) {
+		t.Errorf("r reads %q after merging a, %q after one more merge; a reads %q", got1, got2, a.Range(0, -1))
 	}
 }
