@@ -316,14 +316,15 @@ func (s *store) tombstoneOne(c cursor, f int, rm pdot) (pdot, string, bool) {
 // at c with removal dot rm, as tombstone(c, f, f+1, rm, 0, …) would, where
 // tombstoneOne declined: the run keeps its place in the tree as the part
 // before the element (or, for the first element, the part after it), and
-// the element, then the rest, go in beside it as new items. The only join
-// the new tombstone could make, with the tombstone run beside the run's
-// end, is the move tombstoneOne declined, so none is tried (a join missed
-// costs an item, never correctness). A run of one element becomes a
-// tombstone in place, joined with the tombstones around it (see replace). It returns the element's dot and value. Cursors are
-// invalid afterwards, except that while the tree's generation stands, c
-// still holds the part before the element when there is one. O(log n +
-// LeafCap).
+// the element, then the rest, go in beside it as new items. The new
+// tombstone could join only the tombstone run beside the run's end, which
+// is mostly the move tombstoneOne declined, so no join is tried: a join
+// missed costs an item, never correctness, as the encoding joins runs. A
+// run of one element becomes a tombstone in place, joined with the
+// tombstones around it (see replace). It returns the element's dot and
+// value. Cursors are invalid afterwards, except that while the tree's
+// generation stands, c still holds the part before the element when there
+// is one. O(log n + LeafCap).
 func (s *store) tombstoneSplit(c cursor, f int, rm pdot) (pdot, string) {
 	x := s.tree.At(c)
 	n := int(x.n)

@@ -70,8 +70,10 @@ func (l *List) InsertAt(at clock.ReplicaID, index int, values ...string) (*List,
 // typeOn is InsertAt's fast path (see hotRun): it appends values to the
 // hot run and to the recorder's last insert. The hot run was checked when
 // it became hot for typing; what can have changed since is the tree's
-// shape, the recorder and the lazily held dots. O(log n) for the
-// weights, O(1) otherwise.
+// shape, the recorder and the lazily held dots (every mutator clears the
+// hot run; that the run is still live and owns the next value slot is
+// checked again anyway, as it costs little). O(log n) for the weights,
+// O(1) otherwise.
 func (l *List) typeOn(values []string) (*List, bool) {
 	s := l.st
 	h := &s.hot
@@ -86,7 +88,7 @@ func (l *List) typeOn(values []string) (*List, bool) {
 	if last.id.Seq+uint64(last.n) != end || last.id.Replica != h.rep || last.rm.Seq != 0 || last.back {
 		return nil, false
 	}
-	if uint64(x.n)+uint64(n) > maxRunLen || last.n+n > maxRunLen {
+	if uint64(x.n)+uint64(n) > maxRunLen || last.n+n > maxRunLen || !x.live() || !s.vals[h.repIdx].canExtend(x.val+uint64(x.n)-1) {
 		return nil, false
 	}
 	// The next dot must continue the run; check before issuing it.

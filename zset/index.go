@@ -17,7 +17,9 @@ type item struct {
 }
 
 // newIndex returns an empty index whose leaves keep their members' leaf
-// pointers up to date.
+// pointers up to date. Every item weighs 1 and the set never calls
+// SetWeight, so the tree never defers a weight change and its reads stay
+// reads: that is what lets the set's queries run concurrently.
 func newIndex() *ostree.Tree[item] {
 	t := ostree.New[item]()
 	t.OnMove(func(items []item, to *ostree.Leaf[item]) {
