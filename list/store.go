@@ -352,8 +352,20 @@ func (s *store) clone() *store {
 type values struct {
 	chunks []chunk // chunk base+i
 	live   []int32
-	base   int // leading chunks freed and dropped
+	base   int // leading chunks freed and dropped, or kept
 	next   uint64
+	// kept holds chunks below base that still hold values: a chunk at
+	// the front that stays live (an element never removed) while the one
+	// after it is freed moves here, so that freed chunks after it are
+	// dropped rather than kept for its sake. Memory then follows the
+	// values held, not the slots ever handed out.
+	kept map[int]*keptChunk
+}
+
+// keptChunk is a chunk of values.kept and its count of live values.
+type keptChunk struct {
+	chunk
+	live int32
 }
 
 // chunk holds the values of one chunk of slots. While every value stored
@@ -514,23 +526,36 @@ func (v *values) setVals(i uint64, rv recVals) {
 	}
 }
 
+// at returns chunk c (by number, not counted from base) of a live slot
+// and its count of live values.
+func (v *values) at(c int) (*chunk, *int32) {
+	if c >= v.base {
+		return &v.chunks[c-v.base], &v.live[c-v.base]
+	}
+	k := v.kept[c]
+	return &k.chunk, &k.live
+}
+
 // overwrite replaces the value in a live slot.
 func (v *values) overwrite(i uint64, s string) {
 	c, o := chunkOf(i)
-	v.chunks[c-v.base].put(o, s)
+	ch, _ := v.at(c)
+	ch.put(o, s)
 }
 
 func (v *values) get(i uint64) string {
 	c, o := chunkOf(i)
-	return v.chunks[c-v.base].get(o)
+	if c >= v.base {
+		return v.chunks[c-v.base].get(o)
+	}
+	return v.kept[c].get(o)
 }
 
 // clear drops the value in a live slot, freeing its chunk when that was
 // the chunk's last live value and no slot of it remains to hand out.
 func (v *values) clear(i uint64) {
 	c, o := chunkOf(i)
-	c -= v.base
-	if ch := &v.chunks[c]; ch.s != nil {
+	if ch, _ := v.at(c); ch.s != nil {
 		ch.s[o] = ""
 	}
 	v.release(c)
@@ -539,8 +564,7 @@ func (v *values) clear(i uint64) {
 // take returns the value in a live slot and clears it (see clear).
 func (v *values) take(i uint64) string {
 	c, o := chunkOf(i)
-	c -= v.base
-	ch := &v.chunks[c]
+	ch, _ := v.at(c)
 	var s string
 	if ch.s != nil {
 		s = ch.s[o]
@@ -552,26 +576,44 @@ func (v *values) take(i uint64) string {
 	return s
 }
 
-// release notes that a value of chunk c (counted from base) was cleared,
-// freeing the chunk when that was its last live value and no slot of it
-// remains to hand out.
+// release notes that a value of chunk c (by number) was cleared, freeing
+// the chunk when that was its last live value and no slot of it remains
+// to hand out.
 func (v *values) release(c int) {
-	v.live[c]--
-	if v.live[c] == 0 {
+	_, live := v.at(c)
+	*live--
+	if *live == 0 {
 		v.free(c)
 	}
 }
 
-// free frees chunk c (counted from base), whose values are all cleared,
-// unless slots of it remain to hand out.
+// free frees chunk c (by number), whose values are all cleared, unless
+// slots of it remain to hand out. Freed chunks at the front are dropped
+// (a queue frees them in order); a live chunk at the front followed by a
+// freed one moves to kept, so that it does not hold the freed ones.
+// O(1) amortized.
 func (v *values) free(c int) {
-	if nc, _ := chunkOf(v.next); c+v.base < nc {
-		v.chunks[c] = chunk{}
-		// Drop freed chunks at the front (a queue frees them in order).
-		for len(v.chunks) > 1 && v.chunks[0].empty() && v.base+1 < nc {
-			v.chunks, v.live = v.chunks[1:], v.live[1:]
-			v.base++
+	nc, _ := chunkOf(v.next)
+	if c >= nc {
+		return
+	}
+	if c < v.base {
+		delete(v.kept, c)
+		return
+	}
+	v.chunks[c-v.base] = chunk{}
+	for len(v.chunks) > 1 && v.base+1 < nc {
+		if !v.chunks[0].empty() {
+			if !v.chunks[1].empty() {
+				break
+			}
+			if v.kept == nil {
+				v.kept = make(map[int]*keptChunk)
+			}
+			v.kept[v.base] = &keptChunk{chunk: v.chunks[0], live: v.live[0]}
 		}
+		v.chunks, v.live = v.chunks[1:], v.live[1:]
+		v.base++
 	}
 }
 
@@ -579,6 +621,12 @@ func (v *values) clone() values {
 	out := values{chunks: make([]chunk, len(v.chunks)), live: slices.Clone(v.live), base: v.base, next: v.next}
 	for i, ch := range v.chunks {
 		out.chunks[i] = chunk{b: slices.Clone(ch.b), s: slices.Clone(ch.s)}
+	}
+	if len(v.kept) > 0 {
+		out.kept = make(map[int]*keptChunk, len(v.kept))
+		for c, k := range v.kept {
+			out.kept[c] = &keptChunk{chunk: chunk{b: slices.Clone(k.b), s: slices.Clone(k.s)}, live: k.live}
+		}
 	}
 	return out
 }

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/redcrdt/redcrdt/clock"
 )
 
 // TestValuesMixed stores one-byte values and longer ones in the same
@@ -147,5 +149,46 @@ func TestValueSlotsPast32Bits(t *testing.T) {
 		if _, v, _, _ := l.PopLeft(2); v != strconv.Itoa(i) {
 			t.Fatalf("pop %d = %q", i, v)
 		}
+	}
+}
+
+// TestValuesFollowLiveValues keeps one value (pushed first) while many are
+// pushed and popped after it: the chunks the popped values used must go,
+// though the first chunk stays (it once kept every chunk after it).
+func TestValuesFollowLiveValues(t *testing.T) {
+	l := New()
+	if _, _, err := l.PushRight(1, "first"); err != nil {
+		t.Fatal(err)
+	}
+	const cycles = 1 << 18
+	for i := range cycles {
+		if _, _, err := l.PushLeft(1, strconv.Itoa(i)); err != nil {
+			t.Fatal(err)
+		}
+		if i%3 == 0 {
+			if _, err := l.Set(clock.Stamp{Time: clock.Timestamp(i + 1), Replica: 1}, -1, "first"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, _, _, err := l.PopLeft(1); err != nil {
+			t.Fatal(err)
+		}
+	}
+	v := &l.st.vals[0]
+	if held := len(v.chunks) + len(v.kept); held > 4 {
+		t.Errorf("2 values held over %d slots handed out keep %d chunks", v.next, held)
+	}
+	if got := strings.Join(l.Range(0, -1), ","); got != "first" {
+		t.Fatalf("list reads %q", got)
+	}
+	c := l.Clone()
+	if _, _, _, err := c.PopLeft(1); err != nil || c.Len() != 0 || l.Len() != 1 {
+		t.Fatalf("clone popped: len %d, original len %d, err %v", c.Len(), l.Len(), err)
+	}
+	if _, v, _, _ := l.PopRight(1); v != "first" {
+		t.Fatalf("popped %q", v)
+	}
+	if held := len(l.st.vals[0].kept); held != 0 {
+		t.Errorf("%d chunks still kept after popping every value", held)
 	}
 }
