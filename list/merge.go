@@ -34,23 +34,24 @@ func (l *List) Merge(o *List) bool {
 		l.store()
 		changed = true
 	}
+	if !o.delta && l.isEmptyState() && !o.isEmptyState() {
+		// A list holding nothing (no element, nothing held; a context
+		// at most) takes a copy of a full state, exact even for
+		// compacted blocks, which cannot be re-integrated in place, and
+		// keeps the dots it had seen.
+		rec, seen := l.rec, l.context().Clone()
+		*l = *o.Clone()
+		l.rec = rec
+		if l.heldIn(&seen) {
+			l.mergeCtxExcept(&l.ctx, &seen)
+		} else {
+			l.ctx.Merge(&seen)
+		}
+		return true
+	}
 	if l.st == nil {
 		if o.isEmptyState() {
 			return l.context().Merge(&o.ctx) || changed
-		}
-		if !o.delta && l.isEmptyState() {
-			// A list holding nothing takes a copy of a full state,
-			// exact even for compacted blocks, which cannot be
-			// re-integrated in place, and keeps the dots it had seen.
-			rec, seen := l.rec, l.context().Clone()
-			*l = *o.Clone()
-			l.rec = rec
-			if l.heldIn(&seen) {
-				l.mergeCtxExcept(&l.ctx, &seen)
-			} else {
-				l.ctx.Merge(&seen)
-			}
-			return true
 		}
 		l.st = newStore()
 	}
@@ -235,9 +236,32 @@ func (l *List) mergeInto(o *List) bool {
 	l.gather(in, o)
 
 	held := &l.recs
-	l.integrateAll(in, held)
+	// A block goes in after the element before it in o. Those whose
+	// element l holds go in first, so that inserts with an origin in them
+	// integrate; the others after the inserts, and then the inserts held
+	// for an origin in one of those are tried once more.
+	var later []blockRec
 	for _, b := range in.blocks {
-		l.mergeBlock(b)
+		if l.placeable(b) {
+			l.mergeBlock(b)
+		} else {
+			later = append(later, b)
+		}
+	}
+	l.integrateAll(in, held)
+	if len(later) > 0 {
+		for _, b := range later {
+			l.mergeBlock(b)
+		}
+		if len(held.ins) > 0 {
+			for i := range in.ins {
+				if in.ins[i].state == recHeld {
+					in.ins[i].state = recPending
+				}
+			}
+			held.ins = held.ins[:0]
+			l.integrateAll(in, held)
+		}
 	}
 	for i := range in.rem {
 		l.applyRem(&in.rem[i], held)
@@ -262,6 +286,16 @@ func (l *List) mergeInto(o *List) bool {
 		changed = true
 	}
 	return changed || !bytes.Equal(encodeHeld(&heldBefore), encodeHeld(&l.recs))
+}
+
+// placeable reports whether the block b can go in now: l has it already,
+// or holds the element before it in o (or it starts the list).
+func (l *List) placeable(b blockRec) bool {
+	if b.after.Seq == 0 || l.ctx.Contains(b.first) {
+		return true
+	}
+	pd, ok := l.st.lookupDot(b.after)
+	return ok && l.st.has(pd)
 }
 
 // isHeld reports whether the element d is in a held insert.
@@ -373,6 +407,7 @@ func (l *List) integrateAll(in *incoming, held *records) {
 		w++
 	}
 	recs = recs[:w]
+	in.ins = recs
 	find := func(d clock.Dot) int {
 		i, _ := slices.BinarySearchFunc(recs, d, func(x inRec, d clock.Dot) int {
 			if x.id.Replica != d.Replica {
