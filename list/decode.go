@@ -293,7 +293,7 @@ func (l *List) UnmarshalBinary(data []byte) error {
 		}
 	}
 	if d.r.Err() == nil {
-		out.checkRecords(&d.r, &recs)
+		out.checkRecords(&d.r, &recs, st)
 	}
 	if err := d.r.Done("list"); err != nil {
 		return err
@@ -399,9 +399,10 @@ func (d *decoder) records() records {
 }
 
 // checkRecords checks that recs is in normal form and fits l: a delta's
-// records lie in its context; a full state's held inserts do not, and
-// name no integrated element.
-func (l *List) checkRecords(r *wire.Reader, recs *records) {
+// records lie in its context; a full state's held inserts do not (so they
+// name no element of its store st), and its held removals and LSETs name
+// none either. O(records · log).
+func (l *List) checkRecords(r *wire.Reader, recs *records, st *store) {
 	if !bytes.Equal(encodeHeld(recs), appendRecords(nil, recs)) && !recs.isEmpty() {
 		r.Fail("list: records not in normal form")
 		return
@@ -410,6 +411,26 @@ func (l *List) checkRecords(r *wire.Reader, recs *records) {
 		x := &recs.ins[i]
 		if in, k := l.ctx.Run(x.id, uint64(x.n), 1); in != l.delta || k != uint64(x.n) {
 			r.Fail("list: record outside its context")
+			return
+		}
+	}
+	if st == nil {
+		return
+	}
+	// A full state holds a removal or an LSET back only while its target
+	// is not there: one of an element it holds would have been applied.
+	for i := range recs.rem {
+		x := &recs.rem[i]
+		if rep, ok := st.repIdx[x.target.Replica]; ok {
+			if _, there := st.nextElem(rep, x.target.Seq, x.target.Seq+uint64(x.n)-1); there {
+				r.Fail("list: a held removal of an element the state holds")
+				return
+			}
+		}
+	}
+	for _, x := range recs.set {
+		if pd, ok := st.lookupDot(x.target); ok && st.has(pd) {
+			r.Fail("list: a held LSET of an element the state holds")
 			return
 		}
 	}

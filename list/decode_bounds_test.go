@@ -333,12 +333,6 @@ func TestDecodeBoundsFarPagesRemoval(t *testing.T) {
 		d.ctx.AddRange(1, seq, seq)
 		s.Merge(d)
 	}
-	// A removal of every seq up to past the last, in pieces of 2^31.
-	end := uint64(far+1) << 20
-	for lo, rm := uint64(1), uint64(1); lo < end; lo, rm = lo+1<<31, rm+1 {
-		s.recs.rem = append(s.recs.rem, remRec{target: clock.Dot{Replica: 1, Seq: lo}, n: int(min(1<<31, end-lo)), rm: clock.Dot{Replica: 2, Seq: rm}})
-		s.ctx.Add(clock.Dot{Replica: 2, Seq: rm})
-	}
 	enc, err := s.AppendBinary(nil)
 	if err != nil {
 		t.Fatal(err)
@@ -347,13 +341,24 @@ func TestDecodeBoundsFarPagesRemoval(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l := New()
-	if _, _, err := l.PushRight(5, "z"); err != nil {
+	// A removal of every seq up to past the last, in pieces of 2^31.
+	rm := &List{delta: true}
+	end := uint64(far+1) << 20
+	for lo, seq := uint64(1), uint64(1); lo < end; lo, seq = lo+1<<31, seq+1 {
+		rm.recs.rem = append(rm.recs.rem, remRec{target: clock.Dot{Replica: 1, Seq: lo}, n: int(min(1<<31, end-lo)), rm: clock.Dot{Replica: 2, Seq: seq}})
+		rm.ctx.Add(clock.Dot{Replica: 2, Seq: seq})
+	}
+	renc, err := rm.AppendBinary(nil)
+	if err != nil {
 		t.Fatal(err)
 	}
-	mergeMeasured(t, l, st)
-	if l.Len() != 1 || l.Tombstones() != far {
-		t.Errorf("merged: %d elements, %d tombstones; want 1 and %d", l.Len(), l.Tombstones(), far)
+	d, err, _ := decodeMeasured(t, renc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mergeMeasured(t, st, d)
+	if st.Len() != 0 || st.Tombstones() != far {
+		t.Errorf("merged: %d elements, %d tombstones; want 0 and %d", st.Len(), st.Tombstones(), far)
 	}
 }
 
@@ -399,4 +404,25 @@ func TestDecodeBoundsManyBlocks(t *testing.T) {
 		t.Fatal(err)
 	}
 	mergeMeasured(t, m, d)
+}
+
+// A full state holding back a removal or an LSET of an element it holds
+// was accepted, and read differently after merging an empty list.
+func TestDecodeHeldRecordsOfHeldElements(t *testing.T) {
+	for name, mod := range map[string]func(l *List){
+		"held removal": func(l *List) {
+			l.recs.rem = append(l.recs.rem, remRec{target: clock.Dot{Replica: 1, Seq: 1}, n: 1, rm: clock.Dot{Replica: 2, Seq: 1}})
+		},
+		"held LSET": func(l *List) {
+			l.recs.set = append(l.recs.set, setRec{target: clock.Dot{Replica: 1, Seq: 1}, at: clock.Stamp{Time: 5, Replica: 2}, value: "z", dot: clock.Dot{Replica: 2, Seq: 1}})
+		},
+	} {
+		l := New()
+		if _, _, err := l.PushRight(1, "a", "b"); err != nil {
+			t.Fatal(err)
+		}
+		mod(l)
+		enc, _ := l.AppendBinary(nil)
+		wantMalformed(t, name, enc)
+	}
 }

@@ -540,7 +540,10 @@ func (l *List) applyRem(x *remRec, held *records) {
 					m = max(int(next-d.Seq), 1)
 				}
 			}
-			l.holdUnseen(x.slice(k, k+m), held)
+			// Held until they arrive. (An honest removal names only
+			// elements; one of a dot that is no element, which only a
+			// crafted input makes, is held for good, as input it cost.)
+			held.addRem(x.slice(k, k+m))
 			k += m
 			continue
 		}
@@ -575,21 +578,6 @@ func (l *List) applyRem(x *remRec, held *records) {
 			l.lowerRm(pd.add(j0), j1-j0, x.rmAt(k+j0), x.step)
 		}
 		k += m
-	}
-}
-
-// holdUnseen holds the parts of the removal x whose targets l has not
-// seen. A target l has seen but does not hold is no element (its dot is
-// another operation's), so nothing is there to remove, now or later.
-// O(pieces; see clock.CausalContext.Run).
-func (l *List) holdUnseen(x remRec, held *records) {
-	ctx := l.context()
-	for k := 0; k < x.n; {
-		in, m := ctx.Run(shift(x.target, k), uint64(x.n-k), 1)
-		if !in {
-			held.addRem(x.slice(k, k+int(m)))
-		}
-		k += int(m)
 	}
 }
 
