@@ -298,17 +298,6 @@ func (l *List) placeable(b blockRec) bool {
 	return ok && l.st.has(pd)
 }
 
-// isHeld reports whether the element d is in a held insert.
-func (l *List) isHeld(d clock.Dot) bool {
-	for i := range l.recs.ins {
-		x := &l.recs.ins[i]
-		if x.id.Replica == d.Replica && d.Seq >= x.id.Seq && d.Seq < x.id.Seq+uint64(x.n) {
-			return true
-		}
-	}
-	return false
-}
-
 // heldIn reports whether ctx holds an element dot of a held insert.
 // O(held inserts · pieces; see clock.CausalContext.Run).
 func (l *List) heldIn(ctx *clock.CausalContext) bool {
@@ -323,8 +312,9 @@ func (l *List) heldIn(ctx *clock.CausalContext) bool {
 
 // mergeCtxExcept adds to dst every dot of src that no held insert of l
 // names and reports whether dst changed. src's vector goes in by ranges
-// around the held elements: O(replicas + held inserts) when the ranges
-// continue dst's vector.
+// around the held elements, its cloud dot by dot: O(replicas + (held
+// inserts + cloud) · log held inserts) when the ranges continue dst's
+// vector.
 //
 // HAZARD: past a held element of replica r, src's dots of r cannot join
 // dst's vector (the held element is a hole in it) and go into the cloud
@@ -336,14 +326,15 @@ func (l *List) mergeCtxExcept(dst, src *clock.CausalContext) bool {
 		x := &l.recs.ins[i]
 		held[x.id.Replica] = append(held[x.id.Replica], [2]uint64{x.id.Seq, x.id.Seq + uint64(x.n) - 1})
 	}
+	for _, hs := range held {
+		slices.SortFunc(hs, func(a, b [2]uint64) int { return cmpU64(a[0], b[0]) })
+	}
 	changed := false
 	have := dst.Vector()
 	sv := src.Vector()
 	for _, r := range sv.Replicas() {
 		lo, hi := have.Get(r)+1, sv.Get(r)
-		hs := held[r]
-		slices.SortFunc(hs, func(a, b [2]uint64) int { return cmpU64(a[0], b[0]) })
-		for _, h := range hs {
+		for _, h := range held[r] {
 			if h[1] < lo {
 				continue
 			}
@@ -360,7 +351,11 @@ func (l *List) mergeCtxExcept(dst, src *clock.CausalContext) bool {
 		}
 	}
 	for d := range src.Dots {
-		if !l.isHeld(d) && dst.Add(d) {
+		// The held elements are disjoint ranges: the one that may hold d
+		// is the last starting at or before it.
+		hs := held[d.Replica]
+		i, _ := slices.BinarySearchFunc(hs, d.Seq, func(h [2]uint64, seq uint64) int { return cmpU64(h[0], seq+1) })
+		if (i == 0 || hs[i-1][1] < d.Seq) && dst.Add(d) {
 			changed = true
 		}
 	}
