@@ -274,10 +274,16 @@ func (l *List) mergeInto(o *List) bool {
 	// inserts now integrated, but no element dot still held.
 	changed := false
 	for i := range in.ins {
-		if x := &in.ins[i]; x.outside && x.state == recDone {
+		x := &in.ins[i]
+		switch {
+		case x.outside && x.state == recDone:
 			if ctx.AddRange(x.id.Replica, x.id.Seq, x.id.Seq+uint64(x.n)-1) {
 				changed = true
 			}
+		case !x.outside && x.state == recHeld:
+			// Elements o brought that l neither has nor held (it held
+			// them first, so the copies it held won over o's): new.
+			changed = true
 		}
 	}
 	if l.heldIn(&o.ctx) {
