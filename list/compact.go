@@ -104,12 +104,16 @@ func (l *List) Compact(stable clock.VersionVector) int {
 			// Split the tombstone run into its unstable, stable and
 			// unstable stretches, in list order.
 			f0, f1 := x.stableFlats(bound)
-			for _, p := range [3][3]int{{0, f0, 0}, {f0, f1, 1}, {f1, int(x.n), 0}} {
-				if p[0] == p[1] {
+			type stretch struct {
+				f, g   int
+				stable bool
+			}
+			for _, p := range [3]stretch{{0, f0, false}, {f0, f1, true}, {f1, int(x.n), false}} {
+				if p.f == p.g {
 					continue
 				}
-				part := x.flatPart(p[0], p[1])
-				if p[2] == 1 {
+				part := x.flatPart(p.f, p.g)
+				if p.stable {
 					cur = append(cur, part)
 				} else {
 					flushStretch()
@@ -214,11 +218,17 @@ func (s *store) rebuildColl() {
 		s.coll[i] = s.coll[i][:0]
 	}
 	for first, spans := range s.blocks {
-		for _, sp := range spans {
-			s.coll[sp.rep] = append(s.coll[sp.rep], collRange{lo: sp.lo, hi: sp.hi, block: first})
-		}
+		s.appendColl(first, spans)
 	}
 	s.sortColl()
+}
+
+// appendColl appends the dots of the block first to the collapsed table,
+// leaving it for sortColl to sort.
+func (s *store) appendColl(first pdot, spans []dotSpan) {
+	for _, sp := range spans {
+		s.coll[sp.rep] = append(s.coll[sp.rep], collRange{lo: sp.lo, hi: sp.hi, block: first})
+	}
 }
 
 // sortColl sorts the collapsed table.

@@ -111,3 +111,23 @@ func TestDeltaMergesCompactedStateBothWays(t *testing.T) {
 		t.Errorf("b reads %q; Merge(a, d) reads %q; Merge(d, a) reads %q, then %q", b.Range(0, -1), ad.Range(0, -1), got, da.Range(0, -1))
 	}
 }
+
+// A list with a context but no element (it merged a peer's empty state)
+// merging a compacted state [block a] x [block c] y: the merge path held x
+// and y (their origins were in blocks not yet placed) and then read them
+// in the wrong order for good; such a list now takes a copy, as an empty
+// one does.
+func TestMergeCompactedIntoContextOnly(t *testing.T) {
+	a := compactedXY(t)
+	peer := New()
+	peer.ctx.Add(clock.Dot{Replica: 9, Seq: 1}) // e.g. a peer's empty state with a context
+	r := New()
+	r.Merge(peer)
+	r.Merge(a)
+	got1 := r.Range(0, -1)
+	r.Merge(New())
+	got2 := r.Range(0, -1)
+	if !slices.Equal(got1, []string{"x", "y"}) || !slices.Equal(got2, []string{"x", "y"}) {
+		t.Errorf("r reads %q after merging a, %q after one more merge; a reads %q", got1, got2, a.Range(0, -1))
+	}
+}

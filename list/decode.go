@@ -355,9 +355,7 @@ func (s *store) decodeBlock(first clock.Dot, spans []span) bool {
 		s.blocks = make(map[pdot][]dotSpan)
 	}
 	s.blocks[f] = mergeSpans(ds)
-	for _, sp := range s.blocks[f] {
-		s.coll[sp.rep] = append(s.coll[sp.rep], collRange{lo: sp.lo, hi: sp.hi, block: f})
-	}
+	s.appendColl(f, s.blocks[f])
 	s.tree.Insert(s.tree.End(), s.blockRun(f), 0)
 	return true
 }

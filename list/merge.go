@@ -42,11 +42,7 @@ func (l *List) Merge(o *List) bool {
 		rec, seen := l.rec, l.context().Clone()
 		*l = *o.Clone()
 		l.rec = rec
-		if l.heldIn(&seen) {
-			l.mergeCtxExcept(&l.ctx, &seen)
-		} else {
-			l.ctx.Merge(&seen)
-		}
+		l.mergeContext(&seen)
 		return true
 	}
 	if l.st == nil {
@@ -286,12 +282,17 @@ func (l *List) mergeInto(o *List) bool {
 			changed = true
 		}
 	}
-	if l.heldIn(&o.ctx) {
-		changed = l.mergeCtxExcept(ctx, &o.ctx) || changed
-	} else if ctx.Merge(&o.ctx) {
-		changed = true
-	}
+	changed = l.mergeContext(&o.ctx) || changed
 	return changed || !bytes.Equal(encodeHeld(&heldBefore), encodeHeld(&l.recs))
+}
+
+// mergeContext adds src's dots to l's context, but none of an element l
+// holds back, and reports whether the context changed.
+func (l *List) mergeContext(src *clock.CausalContext) bool {
+	if l.heldIn(src) {
+		return l.mergeCtxExcept(l.context(), src)
+	}
+	return l.context().Merge(src)
 }
 
 // placeable reports whether the block b can go in now: l has it already,

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/binary"
 	"math"
-	"slices"
 	"testing"
 	"time"
 
@@ -412,37 +411,5 @@ func TestDecodeJoinedBlocksPast2e62(t *testing.T) {
 	}
 	if err := New().UnmarshalBinary(enc2); err != nil {
 		t.Errorf("decoded state, Compact (returned %d, joined the blocks), re-encoded: does not decode: %v", n, err)
-	}
-}
-
-// A list with a context but no element (it merged a peer's empty state)
-// merging a compacted state [block a] x [block c] y: the merge path held x
-// and y (their origins were in blocks not yet placed) and then read them
-// in the wrong order for good; such a list now takes a copy, as an empty
-// one does.
-func TestMergeCompactedIntoContextOnly(t *testing.T) {
-	a := New()
-	if _, _, err := a.PushRight(1, "a", "x", "c", "y"); err != nil {
-		t.Fatal(err)
-	}
-	for _, i := range []int{0, 1} { // a, then c
-		if _, _, err := a.RemoveAt(1, i); err != nil {
-			t.Fatal(err)
-		}
-	}
-	ctx := a.Context()
-	if n := a.Compact(ctx.Vector()); n != 2 {
-		t.Fatalf("compact %d", n)
-	}
-	peer := New()
-	peer.ctx.Add(clock.Dot{Replica: 9, Seq: 1}) // e.g. a peer's empty state with a context
-	r := New()
-	r.Merge(peer)
-	r.Merge(a)
-	got1 := r.Range(0, -1)
-	r.Merge(New())
-	got2 := r.Range(0, -1)
-	if !slices.Equal(got1, []string{"x", "y"}) || !slices.Equal(got2, []string{"x", "y"}) {
-		t.Errorf("r reads %q after merging a, %q after one more merge; a reads %q", got1, got2, a.Range(0, -1))
 	}
 }
