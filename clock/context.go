@@ -4,40 +4,75 @@ import (
 	"maps"
 	"math"
 	"slices"
+	"strconv"
+
+	"github.com/google/btree"
 
 	"github.com/redcrdt/redcrdt/internal/wire"
 )
 
 // CausalContext is a set of dots: a VersionVector for each replica's
-// contiguous prefix plus a dot cloud for the dots seen past a gap. It is kept
-// compact at all times: a dot joins the vector as soon as the gap before it
-// fills, and the cloud never holds a dot the vector covers. Equal sets of
-// dots therefore have one canonical encoding.
+// contiguous prefix plus a cloud of the dots seen past a gap, held as
+// ranges of consecutive dots. It is kept compact at all times: a range
+// joins the vector as soon as the gap before it fills, cloud ranges are
+// maximal (no two touch), and none is covered by or adjacent to the
+// vector. Equal sets of dots therefore have one canonical encoding, and a
+// context's size follows its number of gaps, never its number of dots.
 //
-// A cloud of one or two dots (a delta's context, usually) is held inline
-// without allocating; a small cloud is a sorted slice; past smallCloud dots
-// it moves to a map, so that Add and Contains stay O(1) for clouds of any
-// size.
+// A cloud of one or two ranges (a delta's context, usually) is held inline
+// without allocating; a small cloud is a sorted slice; past smallCloud
+// ranges it moves to a B-tree per replica, so that Add, AddRange and
+// Contains stay O(log ranges) for clouds of any size.
 //
 // The zero value is an empty context ready to use. A CausalContext is not
 // safe for concurrent mutation.
 type CausalContext struct {
 	vv  VersionVector
-	two [inlineCloud]Dot                  // the cloud, sorted, while few and big are nil
-	few []Dot                             // the cloud, sorted, once it outgrew two
-	big map[ReplicaID]map[uint64]struct{} // the cloud, once it outgrew few
-	n   int                               // dots in the cloud
+	two [inlineCloud]DotRange                 // the cloud, sorted, while few and big are nil
+	few []DotRange                            // the cloud, sorted, once it outgrew two
+	big map[ReplicaID]*btree.BTreeG[DotRange] // the cloud by replica, once it outgrew few
+	n   int                                   // ranges in the cloud
 }
 
-// inlineCloud is the most dots the cloud holds without allocating.
+// DotRange is the dots First…Last of one replica, both included.
+type DotRange struct {
+	Replica     ReplicaID
+	First, Last uint64
+}
+
+// String formats x as "r.first", or "r.first-last" for several dots.
+func (x DotRange) String() string {
+	s := Dot{Replica: x.Replica, Seq: x.First}.String()
+	if x.Last != x.First {
+		s += "-" + strconv.FormatUint(x.Last, 10)
+	}
+	return s
+}
+
+// rangeLess orders ranges by replica, then first dot: the cloud's order.
+func rangeLess(a, b DotRange) bool {
+	if a.Replica != b.Replica {
+		return a.Replica < b.Replica
+	}
+	return a.First < b.First
+}
+
+// firstLess orders one replica's ranges by first dot.
+func firstLess(a, b DotRange) bool { return a.First < b.First }
+
+// inlineCloud is the most ranges the cloud holds without allocating.
 const inlineCloud = 2
 
-// smallCloud is the most dots the sorted-slice cloud holds.
+// smallCloud is the most ranges the sorted-slice cloud holds.
 const smallCloud = 32
 
-// small returns the cloud when it is not a map (nil when it is): sorted, and
-// aliasing c, so callers that change it in place must then call setSmall.
-func (c *CausalContext) small() []Dot {
+// bigDegree is the B-tree degree of a large cloud.
+const bigDegree = 16
+
+// small returns the cloud when it is not a B-tree (nil when it is):
+// sorted, and aliasing c, so callers that change it in place must then
+// call setSmall.
+func (c *CausalContext) small() []DotRange {
 	switch {
 	case c.big != nil:
 		return nil
@@ -47,109 +82,212 @@ func (c *CausalContext) small() []Dot {
 	return c.two[:c.n]
 }
 
-// setSmall makes dots, sorted, the cloud; dots must be the slice small
+// setSmall makes ranges, sorted, the cloud; ranges must be the slice small
 // returned, changed in place or grown.
-func (c *CausalContext) setSmall(dots []Dot) {
-	c.n = len(dots)
-	if c.few == nil && len(dots) <= inlineCloud {
-		copy(c.two[:], dots) // a no-op unless dots was grown elsewhere
-		clear(c.two[len(dots):])
+func (c *CausalContext) setSmall(ranges []DotRange) {
+	c.n = len(ranges)
+	if c.few == nil && len(ranges) <= inlineCloud {
+		copy(c.two[:], ranges) // a no-op unless ranges was grown elsewhere
+		clear(c.two[len(ranges):])
 		return
 	}
 	if c.few == nil {
-		dots = slices.Clone(dots)
+		ranges = slices.Clone(ranges)
 		clear(c.two[:])
 	}
-	c.few = dots
+	c.few = ranges
 }
 
-// Contains reports whether d is in the context. O(1), or O(log 32) for a
-// small cloud.
+// searchSmall returns the index of the first range of ranges (sorted)
+// that starts after seq in r's order: after every range of a smaller
+// replica and every range of r starting at or before seq.
+func searchSmall(ranges []DotRange, r ReplicaID, seq uint64) int {
+	i, _ := slices.BinarySearchFunc(ranges, DotRange{Replica: r, First: seq}, func(x, key DotRange) int {
+		if rangeLess(key, x) {
+			return 1
+		}
+		return -1
+	})
+	return i
+}
+
+// floor returns the cloud range of r that starts last at or before seq,
+// and false if none does. O(log ranges).
+func (c *CausalContext) floor(r ReplicaID, seq uint64) (DotRange, bool) {
+	var got DotRange
+	if c.big != nil {
+		if t := c.big[r]; t != nil {
+			t.DescendLessOrEqual(DotRange{First: seq}, func(x DotRange) bool {
+				got = x
+				return false
+			})
+		}
+	} else if ranges := c.small(); len(ranges) > 0 {
+		if i := searchSmall(ranges, r, seq); i > 0 {
+			got = ranges[i-1]
+		}
+	}
+	return got, got.Replica == r && got.Last != 0
+}
+
+// ceil returns the cloud range of r that starts first after seq, and false
+// if none does. O(log ranges).
+func (c *CausalContext) ceil(r ReplicaID, seq uint64) (DotRange, bool) {
+	var got DotRange
+	if c.big != nil {
+		if t := c.big[r]; t != nil && seq < math.MaxUint64 {
+			t.AscendGreaterOrEqual(DotRange{First: seq + 1}, func(x DotRange) bool {
+				got = x
+				return false
+			})
+		}
+	} else if ranges := c.small(); len(ranges) > 0 {
+		if i := searchSmall(ranges, r, seq); i < len(ranges) {
+			got = ranges[i]
+		}
+	}
+	return got, got.Replica == r && got.Last != 0
+}
+
+// cover returns the cloud range holding (r, seq), and false if none does.
+func (c *CausalContext) cover(r ReplicaID, seq uint64) (DotRange, bool) {
+	x, ok := c.floor(r, seq)
+	return x, ok && x.Last >= seq
+}
+
+// remove deletes x, a range of the cloud.
+func (c *CausalContext) remove(x DotRange) {
+	if c.big != nil {
+		t := c.big[x.Replica]
+		t.Delete(x)
+		if t.Len() == 0 {
+			delete(c.big, x.Replica)
+		}
+		c.n--
+		return
+	}
+	ranges := c.small()
+	i := searchSmall(ranges, x.Replica, x.First) - 1
+	c.setSmall(slices.Delete(ranges, i, i+1))
+}
+
+// setLast gives the cloud range starting at x.First the end x.Last, which
+// touches no other range.
+func (c *CausalContext) setLast(x DotRange) {
+	if c.big != nil {
+		c.big[x.Replica].ReplaceOrInsert(x)
+		return
+	}
+	ranges := c.small()
+	ranges[searchSmall(ranges, x.Replica, x.First)-1] = x
+}
+
+// put inserts x, which touches no range of the cloud nor the vector.
+func (c *CausalContext) put(x DotRange) {
+	if c.big == nil && c.n < smallCloud {
+		ranges := c.small()
+		i := searchSmall(ranges, x.Replica, x.First)
+		if c.few == nil && c.n < inlineCloud {
+			ranges = ranges[:c.n+1] // within c.two
+			copy(ranges[i+1:], ranges[i:])
+			ranges[i] = x
+		} else {
+			ranges = slices.Insert(ranges, i, x)
+		}
+		c.setSmall(ranges)
+		return
+	}
+	if c.big == nil {
+		big := make(map[ReplicaID]*btree.BTreeG[DotRange])
+		for _, y := range c.small() {
+			bigPut(big, y)
+		}
+		c.big = big
+		c.few = nil
+		clear(c.two[:])
+	}
+	bigPut(c.big, x)
+	c.n++
+}
+
+// bigPut inserts x into its replica's tree of big.
+func bigPut(big map[ReplicaID]*btree.BTreeG[DotRange], x DotRange) {
+	t := big[x.Replica]
+	if t == nil {
+		t = btree.NewG(bigDegree, firstLess)
+		big[x.Replica] = t
+	}
+	t.ReplaceOrInsert(x)
+}
+
+// Contains reports whether d is in the context. O(1) for a dot the vector
+// covers, else O(log ranges).
 func (c *CausalContext) Contains(d Dot) bool {
 	if c.vv.Contains(d) {
 		return true
 	}
-	if c.big != nil {
-		_, ok := c.big[d.Replica][d.Seq]
-		return ok
+	if c.n == 0 {
+		return false
 	}
-	_, ok := slices.BinarySearchFunc(c.small(), d, Dot.Compare)
+	_, ok := c.cover(d.Replica, d.Seq)
 	return ok
 }
 
 // Add inserts d and reports whether it was new. When d fills the gap after
-// its replica's prefix, the cloud dots that now continue the prefix move into
-// the vector. Amortized O(1). A dot with Seq 0 is ignored.
+// its replica's prefix, the cloud ranges that now continue the prefix move
+// into the vector. O(1) for a dot that continues the prefix of a replica
+// with no cloud, else O(log ranges). A dot with Seq 0 is ignored.
 func (c *CausalContext) Add(d Dot) bool {
-	top := c.vv.m[d.Replica]
-	if d.Seq <= top {
-		return false // covered by the vector, or Seq 0
-	}
-	if d.Seq == top+1 {
-		if c.vv.m == nil {
-			c.vv.m = make(map[ReplicaID]uint64)
-		}
-		c.vv.m[d.Replica] = d.Seq
-		if c.n > 0 {
-			c.absorb(d.Replica)
-		}
-		return true
-	}
-	if c.Contains(d) {
-		return false
-	}
-	if c.big == nil && c.n < smallCloud {
-		dots := c.small()
-		i, _ := slices.BinarySearchFunc(dots, d, Dot.Compare)
-		if c.few == nil && c.n < inlineCloud {
-			dots = dots[:c.n+1] // within c.two
-			copy(dots[i+1:], dots[i:])
-			dots[i] = d
-		} else {
-			dots = slices.Insert(dots, i, d)
-		}
-		c.setSmall(dots)
-		return true
-	}
-	if c.big == nil {
-		dots := c.small()
-		c.big = make(map[ReplicaID]map[uint64]struct{})
-		for _, x := range dots {
-			c.bigAdd(x)
-		}
-		c.few = nil
-		clear(c.two[:])
-	}
-	c.n++
-	c.bigAdd(d)
-	return true
+	return c.AddRange(d.Replica, d.Seq, d.Seq)
 }
 
 // AddRange adds the dots from…to of r (none if from > to; Seq 0 is
-// ignored) and reports whether the context changed. A range that continues
-// r's contiguous prefix (from ≤ the vector's entry for r, plus one) costs
-// O(1) plus O(r's cloud dots); any other costs to − from + 1 Adds.
+// ignored) and reports whether the context changed. It costs O(log ranges)
+// plus O(1) for each cloud range it joins, whatever the number of dots.
 func (c *CausalContext) AddRange(r ReplicaID, from, to uint64) bool {
 	from = max(from, 1)
-	if from > to {
+	top := c.vv.Get(r)
+	if from > to || to <= top {
 		return false
 	}
-	if from > c.vv.Get(r)+1 {
-		changed := false
-		for seq := from; ; seq++ {
-			if c.Add(Dot{Replica: r, Seq: seq}) {
-				changed = true
-			}
-			if seq == to {
-				return changed
-			}
+	if from <= top+1 {
+		if c.vv.m == nil {
+			c.vv.m = make(map[ReplicaID]uint64)
+		}
+		c.vv.m[r] = to
+		if c.n > 0 {
+			c.absorb(r)
+		}
+		return true
+	}
+	// from-1 > top ≥ 0: the range lies past a gap. Ranges are maximal, so
+	// a contiguous from…to the cloud holds lies within one of its ranges.
+	x := DotRange{Replica: r, First: from, Last: to}
+	p, joined := c.floor(r, from)
+	joined = joined && p.Last >= from-1
+	if joined {
+		if p.Last >= to {
+			return false
+		}
+		x.First = p.First
+	}
+	// Take in the ranges x reaches; the one that ends at or past x's end
+	// is the last, as the next range starts a gap after it.
+	for x.Last < math.MaxUint64 {
+		s, ok := c.ceil(r, x.First)
+		if !ok || s.First > x.Last+1 {
+			break
+		}
+		c.remove(s)
+		if s.Last >= x.Last {
+			x.Last = s.Last
+			break
 		}
 	}
-	if !c.vv.Advance(r, to) {
-		return false
-	}
-	if c.n > 0 {
-		c.absorb(r)
+	if joined {
+		c.setLast(x)
+	} else {
+		c.put(x)
 	}
 	return true
 }
@@ -157,10 +295,8 @@ func (c *CausalContext) AddRange(r ReplicaID, from, to uint64) bool {
 // Run reports whether the dot d is in c, and for how many k of the n dots
 // d, d+step, d+2·step, … (step −1, 0 or +1, every dot with Seq ≥ 1) the
 // answer stays the same: those k ≥ 1 dots are all in c or all not. It
-// lets a caller split a run of dots by membership in O(pieces) instead of
-// O(dots): O(log 32) a piece for a small cloud; for a large one O(the
-// piece) or O(d.Replica's cloud dots), whichever is less. n = 0 gives
-// (Contains(d), 0).
+// lets a caller split a run of dots by membership in O(pieces · log
+// ranges) instead of O(dots). n = 0 gives (Contains(d), 0).
 func (c *CausalContext) Run(d Dot, n uint64, step int) (in bool, k uint64) {
 	in = c.Contains(d)
 	if n <= 1 || step == 0 {
@@ -169,38 +305,29 @@ func (c *CausalContext) Run(d Dot, n uint64, step int) (in bool, k uint64) {
 	r, top := d.Replica, c.vv.Get(d.Replica)
 	if step > 0 {
 		last := d.Seq + (n - 1)
-		switch {
-		case d.Seq <= top:
+		if d.Seq <= top {
 			return true, min(last, top) - d.Seq + 1
-		case in:
-			k = 1
-			for k < n && c.cloudHas(r, d.Seq+k) {
-				k++
-			}
-			return true, k
 		}
-		next, ok := c.cloudAfter(r, d.Seq, last)
-		if !ok {
-			return false, n
+		if x, ok := c.cover(r, d.Seq); ok {
+			return true, min(last, x.Last) - d.Seq + 1
 		}
-		return false, next - d.Seq
+		if x, ok := c.ceil(r, d.Seq); ok && x.First <= last {
+			return false, x.First - d.Seq
+		}
+		return false, n
+	}
+	if d.Seq <= top {
+		return true, n
 	}
 	low := d.Seq - (n - 1)
-	switch {
-	case d.Seq <= top:
-		return true, n
-	case in:
-		// A run of cloud dots going down ends above top+1, which is never
-		// in the cloud: it does not reach the vector's dots.
-		k = 1
-		for k < n && c.cloudHas(r, d.Seq-k) {
-			k++
-		}
-		return true, k
+	if x, ok := c.cover(r, d.Seq); ok {
+		// A cloud range starts above top+1: going down, it ends before
+		// the vector's dots.
+		return true, d.Seq - max(low, x.First) + 1
 	}
 	below := top // the greatest dot of r under d.Seq in c, 0 if none
-	if prev, ok := c.cloudBefore(r, d.Seq, max(low, top+1)); ok {
-		below = prev
+	if x, ok := c.floor(r, d.Seq); ok {
+		below = x.Last
 	}
 	if below < low {
 		return false, n
@@ -208,162 +335,48 @@ func (c *CausalContext) Run(d Dot, n uint64, step int) (in bool, k uint64) {
 	return false, d.Seq - below
 }
 
-// cloudHas reports whether (r, seq) is in the cloud.
-func (c *CausalContext) cloudHas(r ReplicaID, seq uint64) bool {
-	if c.big != nil {
-		_, ok := c.big[r][seq]
-		return ok
-	}
-	_, ok := slices.BinarySearchFunc(c.small(), Dot{Replica: r, Seq: seq}, Dot.Compare)
-	return ok
-}
-
-// cloudAfter returns the least cloud seq of r in (seq, limit] and true, or
-// false if there is none.
-func (c *CausalContext) cloudAfter(r ReplicaID, seq, limit uint64) (uint64, bool) {
-	if c.big == nil {
-		dots := c.small()
-		i, _ := slices.BinarySearchFunc(dots, Dot{Replica: r, Seq: seq + 1}, Dot.Compare)
-		if i < len(dots) && dots[i].Replica == r && dots[i].Seq <= limit {
-			return dots[i].Seq, true
-		}
-		return 0, false
-	}
-	m := c.big[r]
-	if limit-seq <= uint64(len(m)) {
-		for s := seq + 1; s <= limit; s++ {
-			if _, ok := m[s]; ok {
-				return s, true
-			}
-		}
-		return 0, false
-	}
-	best, found := uint64(0), false
-	for s := range m {
-		if s > seq && s <= limit && (!found || s < best) {
-			best, found = s, true
-		}
-	}
-	return best, found
-}
-
-// cloudBefore returns the greatest cloud seq of r in [limit, seq) and
-// true, or false if there is none.
-func (c *CausalContext) cloudBefore(r ReplicaID, seq, limit uint64) (uint64, bool) {
-	if limit >= seq {
-		return 0, false
-	}
-	if c.big == nil {
-		dots := c.small()
-		i, _ := slices.BinarySearchFunc(dots, Dot{Replica: r, Seq: seq}, Dot.Compare)
-		if i > 0 && dots[i-1].Replica == r && dots[i-1].Seq >= limit {
-			return dots[i-1].Seq, true
-		}
-		return 0, false
-	}
-	m := c.big[r]
-	if seq-limit <= uint64(len(m)) {
-		for s := seq - 1; s >= limit; s-- {
-			if _, ok := m[s]; ok {
-				return s, true
-			}
-		}
-		return 0, false
-	}
-	best, found := uint64(0), false
-	for s := range m {
-		if s < seq && s >= limit && (!found || s > best) {
-			best, found = s, true
-		}
-	}
-	return best, found
-}
-
-func (c *CausalContext) bigAdd(d Dot) {
-	s := c.big[d.Replica]
-	if s == nil {
-		s = make(map[uint64]struct{})
-		c.big[d.Replica] = s
-	}
-	s[d.Seq] = struct{}{}
-}
-
-// absorb moves the cloud dots of r that the vector now covers or continues
-// into the vector. O(cloud dots of r).
+// absorb moves the cloud ranges of r that the vector now covers or
+// continues into the vector. O(log ranges) plus O(1) a range moved.
 func (c *CausalContext) absorb(r ReplicaID) {
 	top := c.vv.Get(r)
-	if c.big == nil {
-		dots := c.small()
-		lo, _ := slices.BinarySearchFunc(dots, Dot{Replica: r}, Dot.Compare)
-		hi := lo
-		for hi < len(dots) && dots[hi].Replica == r && dots[hi].Seq <= top+1 {
-			top = max(top, dots[hi].Seq)
-			hi++
+	for {
+		x, ok := c.ceil(r, 0)
+		if !ok || x.First > top+1 {
+			break
 		}
-		if hi > lo {
-			c.setSmall(slices.Delete(dots, lo, hi))
-		}
-	} else if s := c.big[r]; len(s) > 0 {
-		for seq := range s {
-			if seq <= top {
-				delete(s, seq)
-				c.n--
-			}
-		}
-		for {
-			if _, ok := s[top+1]; !ok {
-				break
-			}
-			delete(s, top+1)
-			c.n--
-			top++
-		}
-		if len(s) == 0 {
-			delete(c.big, r)
-		}
+		top = max(top, x.Last)
+		c.remove(x)
 	}
 	c.vv.Advance(r, top)
 }
 
 // Next returns the dot replica r issues next: one past the largest dot of r
-// in the context. O(1) unless r has dots in a large cloud, which a replica's
-// own context never has; then O(cloud dots of r).
+// in the context. O(1), or O(log ranges) when the cloud is not empty.
 func (c *CausalContext) Next(r ReplicaID) Dot {
 	top := c.vv.Get(r)
-	if c.big == nil {
-		// i is the end of r's run: the first dot of a greater replica.
-		// (Searching for Dot{r+1, 0} would wrap for the largest ReplicaID.)
-		dots := c.small()
-		i, _ := slices.BinarySearchFunc(dots, r, func(d Dot, r ReplicaID) int {
-			if d.Replica <= r {
-				return -1
-			}
-			return 1
-		})
-		if i > 0 && dots[i-1].Replica == r {
-			top = max(top, dots[i-1].Seq)
-		}
-	} else {
-		for seq := range c.big[r] {
-			top = max(top, seq)
+	if c.n > 0 {
+		if x, ok := c.floor(r, math.MaxUint64); ok {
+			top = max(top, x.Last)
 		}
 	}
 	return Dot{Replica: r, Seq: top + 1}
 }
 
 // Merge adds every dot of o to c and reports whether c changed. It costs
-// O(o's vector + o's cloud), plus O(c's cloud dots of r) for each replica r
-// whose prefix o extends.
+// O(o's vector + o's cloud ranges · log c's cloud ranges), plus O(1) for
+// each of c's cloud ranges that joins the vector.
 func (c *CausalContext) Merge(o *CausalContext) bool {
 	changed := false
 	for r, seq := range o.vv.m {
 		if c.vv.Advance(r, seq) {
 			changed = true
-			c.absorb(r)
+			if c.n > 0 {
+				c.absorb(r)
+			}
 		}
 	}
-	for d := range o.Dots {
-		if c.Add(d) {
+	for x := range o.Ranges {
+		if c.AddRange(x.Replica, x.First, x.Last) {
 			changed = true
 		}
 	}
@@ -373,30 +386,37 @@ func (c *CausalContext) Merge(o *CausalContext) bool {
 // Vector returns a copy of the contiguous part of the context.
 func (c *CausalContext) Vector() VersionVector { return c.vv.Clone() }
 
-// CloudLen returns the number of dots held past a gap.
+// CloudLen returns the number of ranges the cloud holds: maximal runs of
+// consecutive dots seen past a gap.
 func (c *CausalContext) CloudLen() int { return c.n }
 
 // IsEmpty reports whether the context holds no dot.
 func (c *CausalContext) IsEmpty() bool { return c.vv.Len() == 0 && c.n == 0 }
 
-// Dots calls yield for the dots of the cloud (not the vector), in no
-// particular order.
-func (c *CausalContext) Dots(yield func(Dot) bool) {
-	for _, d := range c.small() {
-		if !yield(d) {
-			return
-		}
-	}
-	for r, s := range c.big {
-		for seq := range s {
-			if !yield(Dot{Replica: r, Seq: seq}) {
+// Ranges calls yield for the ranges of the cloud (not the vector) in
+// order: by replica, then by dot.
+func (c *CausalContext) Ranges(yield func(DotRange) bool) {
+	if c.big != nil {
+		for _, r := range slices.Sorted(maps.Keys(c.big)) {
+			ok := true
+			c.big[r].Ascend(func(x DotRange) bool {
+				ok = yield(x)
+				return ok
+			})
+			if !ok {
 				return
 			}
+		}
+		return
+	}
+	for _, x := range c.small() {
+		if !yield(x) {
+			return
 		}
 	}
 }
 
-// Equal reports whether c and o hold the same dots. O(cloud).
+// Equal reports whether c and o hold the same dots. O(cloud ranges).
 func (c *CausalContext) Equal(o *CausalContext) bool {
 	if c.n != o.n || !c.vv.Equal(&o.vv) {
 		return false
@@ -404,60 +424,54 @@ func (c *CausalContext) Equal(o *CausalContext) bool {
 	if c.big == nil && o.big == nil {
 		return slices.Equal(c.small(), o.small())
 	}
-	for d := range c.Dots {
-		if !o.Contains(d) {
-			return false
-		}
-	}
-	return true
+	return slices.Equal(slices.Collect(c.Ranges), slices.Collect(o.Ranges))
 }
 
-// Clone returns a deep copy of c.
+// Clone returns a deep copy of c. A large cloud's copy shares its B-tree
+// nodes until either side writes to them.
 func (c *CausalContext) Clone() CausalContext {
 	out := CausalContext{vv: c.vv.Clone(), two: c.two, few: slices.Clone(c.few), n: c.n}
 	if c.big != nil {
-		out.big = make(map[ReplicaID]map[uint64]struct{}, len(c.big))
-		for r, s := range c.big {
-			out.big[r] = maps.Clone(s)
+		out.big = make(map[ReplicaID]*btree.BTreeG[DotRange], len(c.big))
+		for r, t := range c.big {
+			out.big[r] = t.Clone()
 		}
 	}
 	return out
 }
 
-// String formats c as its vector followed by its cloud, both sorted.
+// String formats c as its vector followed by its cloud, in order.
 func (c *CausalContext) String() string {
 	s := c.vv.String()
 	if c.n == 0 {
 		return s
 	}
 	s += "+["
-	for i, d := range c.sortedCloud() {
-		if i > 0 {
+	first := true
+	for x := range c.Ranges {
+		if !first {
 			s += " "
 		}
-		s += d.String()
+		first = false
+		s += x.String()
 	}
 	return s + "]"
 }
 
-func (c *CausalContext) sortedCloud() []Dot {
-	out := make([]Dot, 0, c.n)
-	for d := range c.Dots {
-		out = append(out, d)
-	}
-	slices.SortFunc(out, Dot.Compare)
-	return out
-}
-
 // AppendBinary appends the canonical encoding of c: its vector, then its
-// cloud grouped by replica, ascending. It never fails.
+// cloud grouped by replica, ascending, each range as its gap from the dot
+// before it (the vector entry, then the previous range's last dot) and its
+// length less one. It never fails.
 func (c *CausalContext) AppendBinary(b []byte) ([]byte, error) {
 	b = wire.AppendHeader(b, contextTag, version1)
 	b = c.vv.appendBody(b)
-	cloud := c.sortedCloud()
+	cloud := c.small()
+	if c.big != nil {
+		cloud = slices.Collect(c.Ranges)
+	}
 	var replicas uint64
-	for i, d := range cloud {
-		if i == 0 || d.Replica != cloud[i-1].Replica {
+	for i, x := range cloud {
+		if i == 0 || x.Replica != cloud[i-1].Replica {
 			replicas++
 		}
 	}
@@ -470,10 +484,11 @@ func (c *CausalContext) AppendBinary(b []byte) ([]byte, error) {
 		}
 		b = wire.AppendUvarint(b, uint64(r))
 		b = wire.AppendUvarint(b, uint64(n))
-		prev := c.vv.Get(r)
-		for _, d := range cloud[:n] {
-			b = wire.AppendUvarint(b, d.Seq-prev)
-			prev = d.Seq
+		last := c.vv.Get(r)
+		for _, x := range cloud[:n] {
+			b = wire.AppendUvarint(b, x.First-last)
+			b = wire.AppendUvarint(b, x.Last-x.First)
+			last = x.Last
 		}
 		cloud = cloud[n:]
 	}
@@ -482,16 +497,18 @@ func (c *CausalContext) AppendBinary(b []byte) ([]byte, error) {
 
 // UnmarshalBinary replaces c with the context encoded in data. It returns
 // an error wrapping ErrMalformed unless data is a canonical encoding: cloud
-// dots ascending, none covered by or adjacent to the vector.
+// replicas and ranges ascending, no range touching another or the vector,
+// and no dot with the largest Seq (its replica could issue no next dot).
+// O(len(data) · log ranges).
 func (c *CausalContext) UnmarshalBinary(data []byte) error {
 	r := wire.NewReader(data)
 	r.Header(contextTag, version1, "causal context")
 	out := CausalContext{vv: readVectorBody(&r)}
-	nr := r.Count(2)
+	nr := r.Count(4)
 	var prevReplica ReplicaID
 	for i := 0; i < nr && r.Err() == nil; i++ {
 		id := ReplicaID(r.Uvarint())
-		ns := r.Count(1)
+		ns := r.Count(2)
 		if i > 0 && id <= prevReplica {
 			r.Fail("causal context: cloud replicas not ascending")
 		}
@@ -499,17 +516,18 @@ func (c *CausalContext) UnmarshalBinary(data []byte) error {
 			r.Fail("causal context: empty cloud entry")
 		}
 		prevReplica = id
-		seq := out.vv.Get(id)
+		last := out.vv.Get(id)
 		for j := 0; j < ns && r.Err() == nil; j++ {
-			gap := r.Uvarint()
-			// The first cloud dot must leave a gap after the prefix
-			// (gap ≥ 2); later ones must ascend (gap ≥ 1).
-			if gap == 0 || (j == 0 && gap == 1) || seq+gap < seq || seq+gap == math.MaxUint64 {
-				r.Fail("causal context: cloud dots not canonical")
+			gap, extra := r.Uvarint(), r.Uvarint()
+			// A range must leave a gap after the dot before it (gap ≥ 2),
+			// and no dot may reach the largest Seq.
+			if gap < 2 || gap >= math.MaxUint64-last || extra >= math.MaxUint64-(last+gap) {
+				r.Fail("causal context: cloud ranges not canonical")
 				break
 			}
-			seq += gap
-			out.Add(Dot{Replica: id, Seq: seq})
+			first := last + gap
+			last = first + extra
+			out.put(DotRange{Replica: id, First: first, Last: last})
 		}
 	}
 	if err := r.Done("causal context"); err != nil {

@@ -36,20 +36,26 @@ func encodeCC(t testing.TB, c *clock.CausalContext) []byte {
 	return b
 }
 
-// checkCompact fails t unless c is in its compact form: no cloud dot is
-// covered by or adjacent to the vector, and CloudLen counts the cloud.
+// checkCompact fails t unless c is in its compact form: cloud ranges in
+// order, none empty, none touching another or covered by or adjacent to
+// the vector, and CloudLen counts them.
 func checkCompact(t testing.TB, c *clock.CausalContext) {
 	t.Helper()
 	v := c.Vector()
 	n := 0
-	for d := range c.Dots {
-		n++
-		if d.Seq <= v.Get(d.Replica)+1 {
-			t.Fatalf("%s: cloud dot %v covered by or adjacent to the vector", c.String(), d)
+	var prev clock.DotRange
+	for x := range c.Ranges {
+		if x.First > x.Last || x.First <= v.Get(x.Replica)+1 {
+			t.Fatalf("%s: cloud range %v empty, or covered by or adjacent to the vector", c.String(), x)
 		}
+		if n > 0 && (x.Replica < prev.Replica || x.Replica == prev.Replica && x.First <= prev.Last+1) {
+			t.Fatalf("%s: cloud range %v out of order or touching %v", c.String(), x, prev)
+		}
+		prev = x
+		n++
 	}
 	if n != c.CloudLen() {
-		t.Fatalf("%s: CloudLen() = %d, cloud has %d dots", c.String(), c.CloudLen(), n)
+		t.Fatalf("%s: CloudLen() = %d, cloud has %d ranges", c.String(), c.CloudLen(), n)
 	}
 	if c.IsEmpty() != (n == 0 && v.Len() == 0) {
 		t.Fatalf("%s: IsEmpty() = %v", c.String(), c.IsEmpty())
@@ -73,7 +79,7 @@ func TestCausalContextAdd(t *testing.T) {
 			name:  "reverse order compacts",
 			dots:  []clock.Dot{dot(1, 3), dot(1, 2), dot(1, 1)},
 			added: []bool{true, true, true},
-			want:  []string{"{}+[1.3]", "{}+[1.2 1.3]", "{1:3}"},
+			want:  []string{"{}+[1.3]", "{}+[1.2-3]", "{1:3}"},
 		},
 		{
 			name:  "gap filled in the middle",
@@ -381,21 +387,17 @@ func TestCausalContextAccessors(t *testing.T) {
 	if c.CloudLen() != 3 || c.IsEmpty() {
 		t.Fatalf("CloudLen() = %d, IsEmpty() = %v", c.CloudLen(), c.IsEmpty())
 	}
-	var got []clock.Dot
-	for d := range c.Dots {
-		got = append(got, d)
-	}
-	slices.SortFunc(got, clock.Dot.Compare)
-	if want := []clock.Dot{dot(1, 3), dot(2, 5), dot(2, 7)}; !slices.Equal(got, want) {
-		t.Fatalf("Dots = %v, want %v", got, want)
+	got := slices.Collect(c.Ranges)
+	if want := []clock.DotRange{{Replica: 1, First: 3, Last: 3}, {Replica: 2, First: 5, Last: 5}, {Replica: 2, First: 7, Last: 7}}; !slices.Equal(got, want) {
+		t.Fatalf("Ranges = %v, want %v", got, want)
 	}
 	n := 0
-	for range c.Dots {
+	for range c.Ranges {
 		n++
 		break
 	}
 	if n != 1 {
-		t.Fatal("Dots did not stop when yield returned false")
+		t.Fatal("Ranges did not stop when yield returned false")
 	}
 }
 
@@ -407,9 +409,17 @@ func TestCausalContextEncoding(t *testing.T) {
 	}{
 		{"empty", cc(), "43010000"},
 		{"vector only", cc(dot(1, 1), dot(1, 2)), "4301" + "010102" + "00"},
-		// {1:2}+[1.5 2.3]: the cloud stores gaps from the vector entry.
-		{"vector and cloud", cc(dot(1, 1), dot(1, 2), dot(1, 5), dot(2, 3)), "4301" + "010102" + "02" + "010103" + "020103"},
-		{"cloud ascending gaps", cc(dot(7, 3), dot(7, 10), dot(7, 4)), "4301" + "00" + "01" + "0703030106"},
+		// {1:2}+[1.5 2.3]: each cloud range is its gap from the dot
+		// before it (the vector entry first) and its length less one.
+		{"vector and cloud", cc(dot(1, 1), dot(1, 2), dot(1, 5), dot(2, 3)), "4301" + "010102" + "02" + "01010300" + "02010300"},
+		// {}+[7.3-4 7.10]: the second gap counts from 7.4.
+		{"cloud ranges", cc(dot(7, 3), dot(7, 10), dot(7, 4)), "4301" + "00" + "01" + "07020301" + "0600"},
+		// A range of 2^40 dots costs a few bytes.
+		{"long range", func() clock.CausalContext {
+			var c clock.CausalContext
+			c.AddRange(3, 5, 4+1<<40)
+			return c
+		}(), "4301" + "00" + "01" + "0301" + "05" + "ffffffffff1f"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -471,26 +481,29 @@ func TestCausalContextDecodeRejects(t *testing.T) {
 		{"truncated vector", body(), "bad varint"},
 		{"truncated before cloud", body(0), "bad varint"},
 		{"truncated cloud", valid[:len(valid)-1], "count exceeds input"},
-		{"truncated cloud entry", valid[:len(valid)-2], "bad varint"},
+		{"truncated cloud range", body(0, 1, 1, 1, 3, 0x80), "bad varint"},
 		{"trailing bytes", append(slices.Clone(valid), 0), "trailing bytes"},
-		{"cloud dot MaxUint64", body(append([]byte{0, 1, 1, 1}, wire.AppendUvarint(nil, math.MaxUint64)...)...), "cloud dots not canonical"},
+		{"cloud dot MaxUint64", body(append(append([]byte{0, 1, 1, 1}, wire.AppendUvarint(nil, math.MaxUint64)...), 0)...), "cloud ranges not canonical"},
+		{"cloud range reaching MaxUint64", body(append([]byte{0, 1, 1, 1, 2}, wire.AppendUvarint(nil, math.MaxUint64-2)...)...), "cloud ranges not canonical"},
 		{"bad vector", body(2, 2, 1, 1, 1, 0), "replicas not ascending"},
 		{"zero vector entry", body(1, 1, 0, 0), "zero entry"},
 		// vector {1:2}; cloud 1.3 is adjacent to it.
-		{"cloud dot adjacent to vector", body(1, 1, 2, 1, 1, 1, 1), "not canonical"},
+		{"cloud range adjacent to vector", body(1, 1, 2, 1, 1, 1, 1, 0), "not canonical"},
 		// vector {1:2}; a gap of 0 names 1.2, which the vector covers.
-		{"cloud dot covered by vector", body(1, 1, 2, 1, 1, 1, 0), "not canonical"},
-		{"cloud dot 1 with no vector", body(0, 1, 1, 1, 1), "not canonical"},
-		{"cloud dots repeat", body(0, 1, 1, 2, 3, 0), "not canonical"},
-		{"cloud replicas not ascending", body(0, 2, 2, 1, 3, 1, 1, 3), "cloud replicas not ascending"},
-		{"cloud replica repeated", body(0, 2, 1, 1, 3, 1, 1, 5), "cloud replicas not ascending"},
-		{"empty cloud entry", body(0, 1, 1, 0), "empty cloud entry"},
-		{"empty cloud entry after one", body(0, 2, 1, 1, 3, 2, 0), "empty cloud entry"},
-		{"seq overflow", append(body(0, 1, 1, 2), append(wire.AppendUvarint(nil, math.MaxUint64), 1)...), "not canonical"},
-		{"seq overflow past vector", append(append(body(1, 1), wire.AppendUvarint(nil, math.MaxUint64-1)...), 1, 1, 1, 2), "not canonical"},
+		{"cloud range covered by vector", body(1, 1, 2, 1, 1, 1, 0, 0), "not canonical"},
+		{"cloud dot 1 with no vector", body(0, 1, 1, 1, 1, 0), "not canonical"},
+		{"cloud ranges touch", body(0, 1, 1, 2, 3, 0, 1, 0), "not canonical"},
+		{"cloud ranges overlap", body(0, 1, 1, 2, 3, 2, 0, 0), "not canonical"},
+		{"cloud replicas not ascending", body(0, 2, 2, 1, 3, 0, 1, 1, 3, 0), "cloud replicas not ascending"},
+		{"cloud replica repeated", body(0, 2, 1, 1, 3, 0, 1, 1, 5, 0), "cloud replicas not ascending"},
+		{"empty cloud entry", body(0, 1, 1, 0, 0, 0), "empty cloud entry"},
+		{"empty cloud entry after one", body(0, 2, 1, 1, 3, 0, 2, 0, 0, 0), "empty cloud entry"},
+		{"seq overflow", append(body(0, 1, 1, 1), append(wire.AppendUvarint(nil, math.MaxUint64), 0)...), "not canonical"},
+		{"seq overflow past vector", append(append(body(1, 1), wire.AppendUvarint(nil, math.MaxUint64-1)...), 1, 1, 1, 2, 0), "not canonical"},
+		{"range overflow", append(body(0, 1, 1, 1, 2), wire.AppendUvarint(nil, math.MaxUint64)...), "not canonical"},
 		{"huge cloud count", append(body(0), wire.AppendUvarint(nil, math.MaxUint64)...), "count exceeds input"},
 		{"huge cloud entry count", append(body(0, 1, 1), append(wire.AppendUvarint(nil, 1<<50), 2)...), "count exceeds input"},
-		{"non-minimal gap", body(0, 1, 1, 1, 0x83, 0x00), "non-minimal varint"},
+		{"non-minimal gap", body(0, 1, 1, 1, 0x83, 0x00, 0), "non-minimal varint"},
 		{"version vector", encodeVV(t, new(vv(1, 1))), "wrong type tag"},
 	}
 	for _, tt := range tests {
@@ -513,14 +526,15 @@ func TestCausalContextDecodeRejects(t *testing.T) {
 // dotSet is a random set of dots for property tests. Most are small
 // (replicas 0–2, seqs 1–6), so that sets overlap, fill each other's gaps and
 // cover each other's clouds often; one in four is wide (replicas 0–1, seqs
-// 1–48, up to 90 dots), so that clouds pass the small-cloud limit.
+// 1–160, up to 120 dots), so that clouds pass the small-cloud limit of 32
+// ranges.
 type dotSet []clock.Dot
 
 // Generate implements quick.Generator.
 func (dotSet) Generate(rng *rand.Rand, _ int) reflect.Value {
 	n, replicas, seqs := rng.Intn(14), 3, 6
 	if rng.Intn(4) == 0 {
-		n, replicas, seqs = rng.Intn(90), 2, 48
+		n, replicas, seqs = rng.Intn(120), 2, 160
 	}
 	out := make(dotSet, n)
 	for i := range out {
@@ -546,7 +560,7 @@ func model(sets ...dotSet) map[clock.Dot]bool {
 var universe = func() []clock.Dot {
 	var u []clock.Dot
 	for r := range clock.ReplicaID(4) {
-		for seq := uint64(1); seq <= 50; seq++ {
+		for seq := uint64(1); seq <= 162; seq++ {
 			u = append(u, dot(r, seq))
 		}
 	}

@@ -4,7 +4,8 @@
 //
 // A Dot names an update; a CausalContext records every dot a replica has
 // seen, as a VersionVector (the contiguous prefix of each replica's dots)
-// plus a dot cloud (the dots past a gap). Delta-state CRDTs use the context
+// plus a dot cloud (the dots past a gap, as ranges, so a context's size
+// follows its gaps, not its dots). Delta-state CRDTs use the context
 // to tell "never seen" from "seen and removed" without keeping tombstones.
 //
 // An HLC issues Timestamps that follow physical time and never run backwards

@@ -43,7 +43,7 @@ func ExampleCausalContext() {
 	fmt.Println(ctx.String(), changed)
 	// Output:
 	// {}+[1.3]
-	// {}+[1.2 1.3]
+	// {}+[1.2-3]
 	// {1:3}
 	// {1:3}+[2.2] false 1.4
 	// {1:3 2:2} true
@@ -65,7 +65,7 @@ func ExampleCausalContext_Run() {
 		n -= k
 	}
 	// Output:
-	// {1:1000}+[1.1003 1.1004]
+	// {1:1000}+[1.1003-1004]
 	// 1.990 11 true
 	// 1.1001 2 false
 	// 1.1003 2 true

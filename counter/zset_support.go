@@ -222,9 +222,10 @@ func (c *Counter) LoneDelta() (prev, next Lone, ok bool) {
 	for d := range c.base.All {
 		r, found = d.Replica, true
 	}
-	for d := range c.ctx.Dots {
-		if !found {
-			r, found = d.Replica, true
+	if !found {
+		for x := range c.ctx.Ranges {
+			r, found = x.Replica, true
+			break
 		}
 	}
 	if !found {

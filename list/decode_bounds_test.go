@@ -426,3 +426,46 @@ func TestDecodeHeldRecordsOfHeldElements(t *testing.T) {
 		wantMalformed(t, name, enc)
 	}
 }
+
+// TestDecodeBoundsHeldInsertLongContext merges a delta of a few dozen
+// bytes, an insert whose origin the receiver lacks with a context naming
+// every later dot of its replica, into a fresh list. The receiver holds the
+// insert back, so its context takes the dots around the held one: as two
+// ranges, at once, not dot by dot (once 2^48 Adds).
+func TestDecodeBoundsHeldInsertLongContext(t *testing.T) {
+	const ra clock.ReplicaID = 1
+	dy := deltaMissingOrigin(t, ra)
+	dy.ctx.AddRange(ra, 3, maxSeq)
+	enc, err := dy.AppendBinary(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(enc) > 64 {
+		t.Fatalf("the crafted delta takes %d bytes", len(enc))
+	}
+	d := wantCheap(t, "held insert with a long context", enc)
+	l := New()
+	var m0, m1 runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&m0)
+	t0 := time.Now()
+	l.Merge(d)
+	runtime.ReadMemStats(&m1)
+	if took := time.Since(t0); took > 5*time.Second {
+		t.Errorf("the merge took %v", took)
+	}
+	if alloc := m1.TotalAlloc - m0.TotalAlloc; alloc > boundedAlloc {
+		t.Errorf("the merge allocated %d MiB", alloc>>20)
+	}
+	ctx := l.Context()
+	switch {
+	case l.Len() != 0 || len(l.recs.ins) != 1:
+		t.Fatalf("Len %d, %d held inserts; want the insert held", l.Len(), len(l.recs.ins))
+	case ctx.Contains(clock.Dot{Replica: ra, Seq: 2}):
+		t.Fatal("the context took the held element's dot")
+	case !ctx.Contains(clock.Dot{Replica: ra, Seq: 3}) || !ctx.Contains(clock.Dot{Replica: ra, Seq: maxSeq}):
+		t.Fatalf("the context lost the dots past the held element: %s", ctx.String())
+	case ctx.CloudLen() != 1:
+		t.Fatalf("the context's cloud has %d ranges, want 1: %s", ctx.CloudLen(), ctx.String())
+	}
+}

@@ -114,14 +114,7 @@ func TestIndexOfLongRuns(t *testing.T) {
 // dot-by-dot loop would not finish) and still leave out the held element.
 func TestHeldInsertsAndALongContext(t *testing.T) {
 	const ra, rb clock.ReplicaID = 1, 2
-	a := New()
-	if _, _, err := a.PushRight(ra, "x"); err != nil {
-		t.Fatal(err)
-	}
-	dy, _, err := a.PushRight(ra, "y") // its origin, x, never reaches l
-	if err != nil {
-		t.Fatal(err)
-	}
+	dy := deltaMissingOrigin(t, ra)
 	l := New()
 	l.Merge(dy)
 	if len(l.recs.ins) != 1 {
@@ -143,6 +136,21 @@ func TestHeldInsertsAndALongContext(t *testing.T) {
 	case len(l.recs.ins) != 1:
 		t.Fatalf("%d held inserts after the merge, want 1", len(l.recs.ins))
 	}
+}
+
+// deltaMissingOrigin returns the delta of r's push of y after x (dots
+// r.2 and r.1): merged without x, the insert is held back.
+func deltaMissingOrigin(t *testing.T, r clock.ReplicaID) *List {
+	t.Helper()
+	a := New()
+	if _, _, err := a.PushRight(r, "x"); err != nil {
+		t.Fatal(err)
+	}
+	dy, _, err := a.PushRight(r, "y")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dy
 }
 
 // TestDecodeRecordOutsideContext checks that a delta whose recorded insert

@@ -318,15 +318,9 @@ func (l *List) heldIn(ctx *clock.CausalContext) bool {
 }
 
 // mergeCtxExcept adds to dst every dot of src that no held insert of l
-// names and reports whether dst changed. src's vector goes in by ranges
-// around the held elements, its cloud dot by dot: O(replicas + (held
-// inserts + cloud) · log held inserts) when the ranges continue dst's
-// vector.
-//
-// HAZARD: past a held element of replica r, src's dots of r cannot join
-// dst's vector (the held element is a hole in it) and go into the cloud
-// one by one: O(src's vector entry for r) time and memory, which a crafted
-// context can make huge.
+// names and reports whether dst changed. src's vector and cloud go in by
+// ranges around the held elements: O((replicas + cloud ranges + held
+// inserts) · log), whatever the number of dots.
 func (l *List) mergeCtxExcept(dst, src *clock.CausalContext) bool {
 	held := map[clock.ReplicaID][][2]uint64{}
 	for i := range l.recs.ins {
@@ -337,34 +331,27 @@ func (l *List) mergeCtxExcept(dst, src *clock.CausalContext) bool {
 		slices.SortFunc(hs, func(a, b [2]uint64) int { return cmpU64(a[0], b[0]) })
 	}
 	changed := false
-	have := dst.Vector()
-	sv := src.Vector()
-	for _, r := range sv.Replicas() {
-		lo, hi := have.Get(r)+1, sv.Get(r)
-		for _, h := range held[r] {
-			if h[1] < lo {
-				continue
-			}
-			if h[0] > hi {
-				break
-			}
-			if h[0] > lo && dst.AddRange(r, lo, h[0]-1) {
+	// add adds lo…hi of r but the held elements in it, which are disjoint
+	// ranges below maxSeq.
+	add := func(r clock.ReplicaID, lo, hi uint64) {
+		hs := held[r]
+		i, _ := slices.BinarySearchFunc(hs, lo, func(h [2]uint64, seq uint64) int { return cmpU64(h[1], seq) })
+		for ; i < len(hs) && hs[i][0] <= hi; i++ {
+			if hs[i][0] > lo && dst.AddRange(r, lo, hs[i][0]-1) {
 				changed = true
 			}
-			lo = h[1] + 1
+			lo = hs[i][1] + 1
 		}
 		if lo <= hi && dst.AddRange(r, lo, hi) {
 			changed = true
 		}
 	}
-	for d := range src.Dots {
-		// The held elements are disjoint ranges: the one that may hold d
-		// is the last starting at or before it.
-		hs := held[d.Replica]
-		i, _ := slices.BinarySearchFunc(hs, d.Seq, func(h [2]uint64, seq uint64) int { return cmpU64(h[0], seq+1) })
-		if (i == 0 || hs[i-1][1] < d.Seq) && dst.Add(d) {
-			changed = true
-		}
+	have, sv := dst.Vector(), src.Vector()
+	for _, r := range sv.Replicas() {
+		add(r, have.Get(r)+1, sv.Get(r))
+	}
+	for x := range src.Ranges {
+		add(x.Replica, x.First, x.Last)
 	}
 	return changed
 }

@@ -105,7 +105,7 @@ func TestGoldenEncoding(t *testing.T) {
 	}{
 		{"empty", New(), "530104430100000000"},
 		{"full state", s, "530108430102010202010000010163010201"},
-		{"removal delta", rm, "530107430100010101020101016200"},
+		{"removal delta", rm, "53010843010001010102000101016200"},
 	}
 	for _, tt := range tests {
 		got, _ := tt.set.AppendBinary(nil)

@@ -173,7 +173,7 @@ func TestLWWDeltas(t *testing.T) {
 	if got, want := d2.String(), `{1:2} [1.2:"b\x00binary"@2.0]`; got != want {
 		t.Fatalf("delta = %s; want %s", got, want)
 	}
-	if got, want := d3.String(), `{}+[1.2 1.3] []`; got != want {
+	if got, want := d3.String(), `{}+[1.2-3] []`; got != want {
 		t.Fatalf("clear delta = %s; want %s", got, want)
 	}
 	if got, want := r.String(), `{1:4} [1.4:"d"@4.0]`; got != want {
