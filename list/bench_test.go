@@ -203,3 +203,30 @@ func BenchmarkCompact(b *testing.B) {
 		c.Compact(stable)
 	}
 }
+
+// BenchmarkMergeHeldKeystrokes merges a typist's 2,000 keystrokes, each its
+// own delta, into a replica that gets the first one last: every other
+// keystroke waits for its origin. Reported per keystroke.
+func BenchmarkMergeHeldKeystrokes(b *testing.B) {
+	const n = 2000
+	src := list.New()
+	deltas := make([]*list.List, n)
+	for i := range deltas {
+		var err error
+		if deltas[i], err = src.InsertAt(ra, i, "x"); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		dst := list.New()
+		for _, d := range deltas[1:] {
+			dst.Merge(d)
+		}
+		dst.Merge(deltas[0])
+		if dst.Len() != n {
+			b.Fatalf("Len %d, want %d", dst.Len(), n)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/keystroke")
+}

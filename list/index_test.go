@@ -183,3 +183,43 @@ func TestDecodeRecordOutsideContext(t *testing.T) {
 		}
 	}
 }
+
+// TestHeldKeystrokesJoin merges a typist's keystrokes, each its own delta,
+// into a replica that lacks the first: the held inserts join into one
+// record as they arrive (so each merge costs what one record does, not
+// what every keystroke held so far does), and the text comes out whole
+// when the first keystroke arrives.
+func TestHeldKeystrokesJoin(t *testing.T) {
+	const n = 500
+	src := New()
+	deltas := make([]*List, n)
+	want := make([]string, n)
+	for i := range deltas {
+		want[i] = string(rune('a' + i%26))
+		var err error
+		if deltas[i], err = src.InsertAt(1, i, want[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	l := New()
+	for i, d := range deltas[1:] {
+		if !l.Merge(d) {
+			t.Fatalf("merging held keystroke %d reported no change", i+1)
+		}
+		if l.Merge(d) {
+			t.Fatalf("merging held keystroke %d again reported a change", i+1)
+		}
+		if len(l.recs.ins) != 1 || l.Len() != 0 {
+			t.Fatalf("after keystroke %d: %d held inserts, Len %d; want 1 and 0", i+1, len(l.recs.ins), l.Len())
+		}
+	}
+	if !l.Merge(deltas[0]) {
+		t.Fatal("merging the first keystroke reported no change")
+	}
+	if got := l.Range(0, -1); !slices.Equal(got, want) || !l.recs.isEmpty() {
+		t.Fatalf("text %q, held %v; want %q and nothing held", got, !l.recs.isEmpty(), want)
+	}
+	if !l.Equal(src) {
+		t.Fatal("the replica differs from the typist's")
+	}
+}

@@ -19,7 +19,8 @@ import (
 // with a full state, l becomes one.
 //
 // O(m log n) for m runs and removals in o when nothing is held; a full
-// state o costs O(size of o).
+// state o costs O(size of o). Held records add O(k log k + v) for the k
+// records (joined into maximal runs) and v values held.
 func (l *List) Merge(o *List) bool {
 	if o == l {
 		return false
@@ -269,6 +270,7 @@ func (l *List) mergeInto(o *List) bool {
 	// The context gains o's dots and the element dots of formerly held
 	// inserts now integrated, but no element dot still held.
 	changed := false
+	var wasHeld []dotRange // the elements l held before, when needed
 	for i := range in.ins {
 		x := &in.ins[i]
 		switch {
@@ -276,14 +278,54 @@ func (l *List) mergeInto(o *List) bool {
 			if ctx.AddRange(x.id.Replica, x.id.Seq, x.id.Seq+uint64(x.n)-1) {
 				changed = true
 			}
-		case !x.outside && x.state == recHeld:
-			// Elements o brought that l neither has nor held (it held
-			// them first, so the copies it held won over o's): new.
-			changed = true
+		case !x.outside && x.state == recHeld && !changed:
+			// Elements o brought and l holds back: new unless l held
+			// them before (in records of another shape, maybe).
+			if wasHeld == nil {
+				wasHeld = heldRanges(&heldBefore)
+			}
+			if !covers(wasHeld, x.id, x.n) {
+				changed = true
+			}
 		}
 	}
 	changed = l.mergeContext(&o.ctx) || changed
+	// Held records stay in normal form: the keystrokes of a typist whose
+	// first one is missing join into one record as they arrive, so the
+	// next merge handles one record, not one per keystroke held so far.
+	if len(l.recs.ins)+len(l.recs.rem)+len(l.recs.set) > 1 {
+		l.recs = l.recs.normalize()
+	}
 	return changed || !bytes.Equal(encodeHeld(&heldBefore), encodeHeld(&l.recs))
+}
+
+// heldRanges returns the elements r's inserts give, as ascending maximal
+// ranges (an empty, non-nil slice if none). O(k log k) for k inserts.
+func heldRanges(r *records) []dotRange {
+	ins := slices.Clone(r.ins)
+	slices.SortFunc(ins, func(a, b insRec) int { return a.id.Compare(b.id) })
+	out := []dotRange{}
+	for _, x := range ins {
+		lo, hi := x.id.Seq, x.id.Seq+uint64(x.n)-1
+		if k := len(out) - 1; k >= 0 && out[k].rep == x.id.Replica && lo <= out[k].hi+1 {
+			out[k].hi = max(out[k].hi, hi)
+			continue
+		}
+		out = append(out, dotRange{rep: x.id.Replica, lo: lo, hi: hi})
+	}
+	return out
+}
+
+// covers reports whether the n elements from d lie in ranges (ascending,
+// maximal). O(log ranges).
+func covers(ranges []dotRange, d clock.Dot, n int) bool {
+	i, _ := slices.BinarySearchFunc(ranges, d, func(x dotRange, d clock.Dot) int {
+		if x.rep != d.Replica {
+			return cmpReplica(x.rep, d.Replica)
+		}
+		return cmpU64(x.lo, d.Seq+1) // ranges starting at or before d first
+	})
+	return i > 0 && ranges[i-1].rep == d.Replica && ranges[i-1].hi >= d.Seq+uint64(n)-1
 }
 
 // mergeContext adds src's dots to l's context, but none of an element l
