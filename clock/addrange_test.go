@@ -1,7 +1,10 @@
 package clock_test
 
 import (
+	"math"
 	"math/rand/v2"
+	"strings"
+	"sync"
 	"testing"
 
 	"github.com/redcrdt/redcrdt/clock"
@@ -80,5 +83,73 @@ func TestRun(t *testing.T) {
 	}
 	if large < 500 {
 		t.Fatalf("only %d rounds had a large cloud", large)
+	}
+}
+
+// TestAddRangeToMaxSeq checks ranges and vectors that reach the largest
+// Seq: the ranges they cover must go, so that equal sets stay Equal and
+// encode alike.
+func TestAddRangeToMaxSeq(t *testing.T) {
+	const top = math.MaxUint64
+	tests := []struct {
+		name string
+		c    func() clock.CausalContext
+		want string
+	}{
+		{"a cloud range swallows one below it", func() (c clock.CausalContext) {
+			c.AddRange(1, 10, 20)
+			c.AddRange(1, 5, top)
+			return c
+		}, "{}+[1.5-18446744073709551615]"},
+		{"the vector swallows a cloud range", func() (c clock.CausalContext) {
+			c.AddRange(1, 10, 20)
+			c.AddRange(1, 1, top)
+			return c
+		}, "{1:18446744073709551615}"},
+		{"a merged vector swallows a cloud range", func() (c clock.CausalContext) {
+			c.AddRange(2, 7, 9)
+			var o clock.CausalContext
+			o.AddRange(2, 1, top)
+			c.Merge(&o)
+			return c
+		}, "{2:18446744073709551615}"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := tt.c()
+			if got := c.String(); got != tt.want {
+				t.Fatalf("context %s, want %s", got, tt.want)
+			}
+			wantCloud := 0
+			if strings.Contains(tt.want, "+") {
+				wantCloud = 1
+			}
+			if c.CloudLen() != wantCloud {
+				t.Fatalf("CloudLen %d, want %d", c.CloudLen(), wantCloud)
+			}
+		})
+	}
+}
+
+// TestCloneIsARead clones a context with a large cloud from several
+// goroutines at once: under -race, Clone must not write to its receiver.
+func TestCloneIsARead(t *testing.T) {
+	var c clock.CausalContext
+	for i := range uint64(100) {
+		c.Add(clock.Dot{Replica: clock.ReplicaID(i % 3), Seq: 10 + 2*i})
+	}
+	want := c.String()
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for range 20 {
+				d := c.Clone()
+				d.Add(clock.Dot{Replica: 1, Seq: 11})
+			}
+		})
+	}
+	wg.Wait()
+	if c.String() != want {
+		t.Fatalf("cloning changed the context to %s", c.String())
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/google/btree"
 
@@ -164,6 +165,9 @@ func (c *CausalContext) remove(x DotRange) {
 			delete(c.big, x.Replica)
 		}
 		c.n--
+		if c.n == 0 {
+			c.big = nil // back to the inline form
+		}
 		return
 	}
 	ranges := c.small()
@@ -187,14 +191,18 @@ func (c *CausalContext) put(x DotRange) {
 	if c.big == nil && c.n < smallCloud {
 		ranges := c.small()
 		i := searchSmall(ranges, x.Replica, x.First)
-		if c.few == nil && c.n < inlineCloud {
-			ranges = ranges[:c.n+1] // within c.two
+		switch {
+		case c.few != nil:
+			c.few = slices.Insert(c.few, i, x)
+		case c.n < inlineCloud:
+			ranges = c.two[:c.n+1]
 			copy(ranges[i+1:], ranges[i:])
 			ranges[i] = x
-		} else {
-			ranges = slices.Insert(ranges, i, x)
+		default: // the inline ranges move to a slice
+			c.few = slices.Concat(ranges[:i], []DotRange{x}, ranges[i:])
+			clear(c.two[:])
 		}
-		c.setSmall(ranges)
+		c.n++
 		return
 	}
 	if c.big == nil {
@@ -214,10 +222,17 @@ func (c *CausalContext) put(x DotRange) {
 func bigPut(big map[ReplicaID]*btree.BTreeG[DotRange], x DotRange) {
 	t := big[x.Replica]
 	if t == nil {
-		t = btree.NewG(bigDegree, firstLess)
+		t = newRangeTree()
 		big[x.Replica] = t
 	}
 	t.ReplaceOrInsert(x)
+}
+
+// newRangeTree returns an empty tree for one replica's cloud ranges. Its
+// free list keeps no nodes: a cloud of many replicas would otherwise pay
+// for one list of spare nodes each.
+func newRangeTree() *btree.BTreeG[DotRange] {
+	return btree.NewWithFreeListG(bigDegree, firstLess, btree.NewFreeListG[DotRange](0))
 }
 
 // Contains reports whether d is in the context. O(1) for a dot the vector
@@ -235,15 +250,15 @@ func (c *CausalContext) Contains(d Dot) bool {
 
 // Add inserts d and reports whether it was new. When d fills the gap after
 // its replica's prefix, the cloud ranges that now continue the prefix move
-// into the vector. O(1) for a dot that continues the prefix of a replica
-// with no cloud, else O(log ranges). A dot with Seq 0 is ignored.
+// into the vector. O(1) for a dot that continues a prefix while the cloud
+// is empty, else as AddRange. A dot with Seq 0 is ignored.
 func (c *CausalContext) Add(d Dot) bool {
 	return c.AddRange(d.Replica, d.Seq, d.Seq)
 }
 
 // AddRange adds the dots from…to of r (none if from > to; Seq 0 is
 // ignored) and reports whether the context changed. It costs O(log ranges)
-// plus O(1) for each cloud range it joins, whatever the number of dots.
+// for each cloud range it joins, plus one, whatever the number of dots.
 func (c *CausalContext) AddRange(r ReplicaID, from, to uint64) bool {
 	from = max(from, 1)
 	top := c.vv.Get(r)
@@ -273,9 +288,9 @@ func (c *CausalContext) AddRange(r ReplicaID, from, to uint64) bool {
 	}
 	// Take in the ranges x reaches; the one that ends at or past x's end
 	// is the last, as the next range starts a gap after it.
-	for x.Last < math.MaxUint64 {
+	for {
 		s, ok := c.ceil(r, x.First)
-		if !ok || s.First > x.Last+1 {
+		if !ok || x.Last < math.MaxUint64 && s.First > x.Last+1 {
 			break
 		}
 		c.remove(s)
@@ -336,12 +351,12 @@ func (c *CausalContext) Run(d Dot, n uint64, step int) (in bool, k uint64) {
 }
 
 // absorb moves the cloud ranges of r that the vector now covers or
-// continues into the vector. O(log ranges) plus O(1) a range moved.
+// continues into the vector. O(log ranges) for each range moved, plus one.
 func (c *CausalContext) absorb(r ReplicaID) {
 	top := c.vv.Get(r)
 	for {
 		x, ok := c.ceil(r, 0)
-		if !ok || x.First > top+1 {
+		if !ok || top < math.MaxUint64 && x.First > top+1 {
 			break
 		}
 		top = max(top, x.Last)
@@ -363,8 +378,9 @@ func (c *CausalContext) Next(r ReplicaID) Dot {
 }
 
 // Merge adds every dot of o to c and reports whether c changed. It costs
-// O(o's vector + o's cloud ranges · log c's cloud ranges), plus O(1) for
-// each of c's cloud ranges that joins the vector.
+// O(o's vector + o's cloud ranges · log c's cloud ranges), plus
+// O(log c's cloud ranges) for each of c's ranges that joins another or
+// the vector.
 func (c *CausalContext) Merge(o *CausalContext) bool {
 	changed := false
 	for r, seq := range o.vv.m {
@@ -427,14 +443,20 @@ func (c *CausalContext) Equal(o *CausalContext) bool {
 	return slices.Equal(slices.Collect(c.Ranges), slices.Collect(o.Ranges))
 }
 
-// Clone returns a deep copy of c. A large cloud's copy shares its B-tree
-// nodes until either side writes to them.
+// Clone returns a deep copy of c. O(cloud ranges · log cloud ranges).
 func (c *CausalContext) Clone() CausalContext {
 	out := CausalContext{vv: c.vv.Clone(), two: c.two, few: slices.Clone(c.few), n: c.n}
 	if c.big != nil {
 		out.big = make(map[ReplicaID]*btree.BTreeG[DotRange], len(c.big))
 		for r, t := range c.big {
-			out.big[r] = t.Clone()
+			// Not t.Clone, which writes to t: Clone is a read, and
+			// readers may run together.
+			u := newRangeTree()
+			t.Ascend(func(x DotRange) bool {
+				u.ReplaceOrInsert(x)
+				return true
+			})
+			out.big[r] = u
 		}
 	}
 	return out
@@ -442,20 +464,20 @@ func (c *CausalContext) Clone() CausalContext {
 
 // String formats c as its vector followed by its cloud, in order.
 func (c *CausalContext) String() string {
-	s := c.vv.String()
+	var b strings.Builder
+	b.WriteString(c.vv.String())
 	if c.n == 0 {
-		return s
+		return b.String()
 	}
-	s += "+["
-	first := true
+	b.WriteString("+[")
+	sep := ""
 	for x := range c.Ranges {
-		if !first {
-			s += " "
-		}
-		first = false
-		s += x.String()
+		b.WriteString(sep)
+		b.WriteString(x.String())
+		sep = " "
 	}
-	return s + "]"
+	b.WriteString("]")
+	return b.String()
 }
 
 // AppendBinary appends the canonical encoding of c: its vector, then its
