@@ -21,8 +21,9 @@ var (
 	// MAXLEN.
 	ErrInvalid = errors.New("list: invalid argument")
 	// ErrFull is returned by mutators when the list would need more than
-	// 65,536 replica IDs or 2^48 operations from one replica, and by Merge
-	// (which then leaves the list unchanged) on the same condition.
+	// 65,536 replica IDs or 2^48 operations from one replica, or one push
+	// of more than 2^32−1 values, and by Merge (which then leaves the list
+	// unchanged) on the first two conditions.
 	ErrFull = errors.New("list: too many replicas or operations")
 )
 

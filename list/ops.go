@@ -198,6 +198,9 @@ func (l *List) insertLocal(at clock.ReplicaID, vis int, values []string, back bo
 	if len(values) == 0 {
 		return l.out(), nil
 	}
+	if len(values) > maxRunLen {
+		return nil, ErrFull // a run's length is 32 bits
+	}
 	s := l.store()
 	rep, ok := s.rep(at)
 	if !ok {
