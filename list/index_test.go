@@ -186,7 +186,7 @@ func TestDecodeRecordOutsideContext(t *testing.T) {
 
 // TestHeldKeystrokesJoin merges a typist's keystrokes, each its own delta,
 // into a replica that lacks the first: the held inserts join into one
-// record as they arrive (so each merge costs what one record does, not
+// record every few merges (so each merge costs what a few records do, not
 // what every keystroke held so far does), and the text comes out whole
 // when the first keystroke arrives.
 func TestHeldKeystrokesJoin(t *testing.T) {
@@ -209,8 +209,8 @@ func TestHeldKeystrokesJoin(t *testing.T) {
 		if l.Merge(d) {
 			t.Fatalf("merging held keystroke %d again reported a change", i+1)
 		}
-		if len(l.recs.ins) != 1 || l.Len() != 0 {
-			t.Fatalf("after keystroke %d: %d held inserts, Len %d; want 1 and 0", i+1, len(l.recs.ins), l.Len())
+		if len(l.recs.ins) > 2+heldSlack || l.Len() != 0 {
+			t.Fatalf("after keystroke %d: %d held inserts, Len %d; want at most %d and 0", i+1, len(l.recs.ins), l.Len(), 2+heldSlack)
 		}
 	}
 	if !l.Merge(deltas[0]) {

@@ -125,15 +125,23 @@ type incoming struct {
 type inRec struct {
 	insRec
 	outside bool // held before (by l or o): its dots are in no context
+	own     bool // held by l before: its values are l's
 	state   uint8
 }
 
-// hold returns x as a held record, with its own copy of the values.
+// hold returns x as a held record, with its own copy of the values
+// unless they are l's already.
 func (x *inRec) hold() insRec {
 	r := x.insRec
-	r.vals = r.vals.clone()
+	if !x.own {
+		r.vals = r.vals.clone()
+	}
 	return r
 }
+
+// heldSlack is how many held records past twice the number the last
+// normalize left a merge lets accumulate before normalizing again.
+const heldSlack = 8
 
 // reset empties in for the next merge, keeping its buffers but no
 // reference into what they held.
@@ -221,11 +229,12 @@ func (l *List) mergeInto(o *List) bool {
 	s.cacheLeaf = nil
 	ctx := l.context()
 	heldBefore := l.recs // left as it is: the merge holds into new slices
+	heldJoined := l.recs.joined
 
 	in := &s.scratch
 	defer in.reset()
 	for _, x := range l.recs.ins {
-		in.ins = append(in.ins, inRec{insRec: x, outside: true})
+		in.ins = append(in.ins, inRec{insRec: x, outside: true, own: true})
 	}
 	in.rem = append(in.rem, l.recs.rem...)
 	in.set = append(in.set, l.recs.set...)
@@ -290,11 +299,17 @@ func (l *List) mergeInto(o *List) bool {
 		}
 	}
 	changed = l.mergeContext(&o.ctx) || changed
-	// Held records stay in normal form: the keystrokes of a typist whose
-	// first one is missing join into one record as they arrive, so the
-	// next merge handles one record, not one per keystroke held so far.
-	if len(l.recs.ins)+len(l.recs.rem)+len(l.recs.set) > 1 {
+	// Held records are joined into normal form whenever their number has
+	// doubled since (plus a few): the keystrokes of a typist whose first
+	// one is missing join into one record, so a merge handles a few held
+	// records, not one per keystroke held so far; held records that do
+	// not join (text with deletions) are normalized O(log) times, not at
+	// every merge.
+	if k := l.recs.count(); k > 2*heldJoined+heldSlack {
 		l.recs = l.recs.normalize()
+		l.recs.joined = l.recs.count()
+	} else {
+		l.recs.joined = heldJoined
 	}
 	return changed || !bytes.Equal(encodeHeld(&heldBefore), encodeHeld(&l.recs))
 }

@@ -20,6 +20,10 @@ type records struct {
 	// typed one value at a time grows without reallocating.
 	vbuf []string
 	bbuf []byte
+
+	// joined is the number of records the last normalize left, for a
+	// full state's held records (see List.mergeInto).
+	joined int
 }
 
 // recVals are the values of a live insert record by seq: strings, or,
@@ -162,11 +166,14 @@ func (x *remRec) slice(k0, k1 int) remRec {
 }
 
 // isEmpty reports whether r holds no record.
-func (r *records) isEmpty() bool { return len(r.ins) == 0 && len(r.rem) == 0 && len(r.set) == 0 }
+func (r *records) isEmpty() bool { return r.count() == 0 }
+
+// count returns the number of records in r.
+func (r *records) count() int { return len(r.ins) + len(r.rem) + len(r.set) }
 
 // clone returns a deep copy of r.
 func (r *records) clone() records {
-	out := records{rem: slices.Clone(r.rem), set: slices.Clone(r.set)}
+	out := records{rem: slices.Clone(r.rem), set: slices.Clone(r.set), joined: r.joined}
 	if len(r.ins) > 0 {
 		out.ins = make([]insRec, len(r.ins))
 		for i, x := range r.ins {
