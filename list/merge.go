@@ -233,13 +233,11 @@ func (l *List) mergeInto(o *List) bool {
 
 	in := &s.scratch
 	defer in.reset()
-	for _, x := range l.recs.ins {
-		in.ins = append(in.ins, inRec{insRec: x, outside: true, own: true})
-	}
-	in.rem = append(in.rem, l.recs.rem...)
-	in.set = append(in.set, l.recs.set...)
 	l.recs = records{}
 	l.gather(in, o)
+	if len(heldBefore.ins) > 0 && len(in.ins) > 0 {
+		dropHeld(in, heldRanges(&heldBefore))
+	}
 
 	held := &l.recs
 	// A block goes in after the element before it in o. Those whose
@@ -259,15 +257,21 @@ func (l *List) mergeInto(o *List) bool {
 		for _, b := range later {
 			l.mergeBlock(b)
 		}
-		if len(held.ins) > 0 {
-			for i := range in.ins {
-				if in.ins[i].state == recHeld {
-					in.ins[i].state = recPending
-				}
-			}
-			held.ins = held.ins[:0]
-			l.integrateAll(in, held)
+		l.retryHeld(in, held)
+	}
+	// What l held back before can go in only if this merge brought an
+	// element or a block; else it stays held as it was, untouched.
+	if len(in.blocks) > 0 || integratedAny(in) {
+		for _, x := range heldBefore.ins {
+			in.ins = append(in.ins, inRec{insRec: x, outside: true, own: true})
 		}
+		l.retryHeld(in, held)
+		in.rem = append(in.rem, heldBefore.rem...)
+		in.set = append(in.set, heldBefore.set...)
+	} else {
+		held.ins = append(held.ins, heldBefore.ins...)
+		held.rem = append(held.rem, heldBefore.rem...)
+		held.set = append(held.set, heldBefore.set...)
 	}
 	for i := range in.rem {
 		l.applyRem(&in.rem[i], held)
@@ -279,7 +283,6 @@ func (l *List) mergeInto(o *List) bool {
 	// The context gains o's dots and the element dots of formerly held
 	// inserts now integrated, but no element dot still held.
 	changed := false
-	var wasHeld []dotRange // the elements l held before, when needed
 	for i := range in.ins {
 		x := &in.ins[i]
 		switch {
@@ -287,15 +290,10 @@ func (l *List) mergeInto(o *List) bool {
 			if ctx.AddRange(x.id.Replica, x.id.Seq, x.id.Seq+uint64(x.n)-1) {
 				changed = true
 			}
-		case !x.outside && x.state == recHeld && !changed:
-			// Elements o brought and l holds back: new unless l held
-			// them before (in records of another shape, maybe).
-			if wasHeld == nil {
-				wasHeld = heldRanges(&heldBefore)
-			}
-			if !covers(wasHeld, x.id, x.n) {
-				changed = true
-			}
+		case !x.outside && x.state == recHeld:
+			// Elements o brought that l neither had nor held (dropHeld
+			// took those): new.
+			changed = true
 		}
 	}
 	changed = l.mergeContext(&o.ctx) || changed
@@ -315,32 +313,92 @@ func (l *List) mergeInto(o *List) bool {
 }
 
 // heldRanges returns the elements r's inserts give, as ascending maximal
-// ranges (an empty, non-nil slice if none). O(k log k) for k inserts.
+// ranges. O(k log k) for k inserts.
 func heldRanges(r *records) []dotRange {
-	ins := slices.Clone(r.ins)
-	slices.SortFunc(ins, func(a, b insRec) int { return a.id.Compare(b.id) })
-	out := []dotRange{}
-	for _, x := range ins {
-		lo, hi := x.id.Seq, x.id.Seq+uint64(x.n)-1
-		if k := len(out) - 1; k >= 0 && out[k].rep == x.id.Replica && lo <= out[k].hi+1 {
-			out[k].hi = max(out[k].hi, hi)
+	out := make([]dotRange, 0, len(r.ins))
+	for _, x := range r.ins {
+		out = append(out, dotRange{rep: x.id.Replica, lo: x.id.Seq, hi: x.id.Seq + uint64(x.n) - 1})
+	}
+	slices.SortFunc(out, func(a, b dotRange) int {
+		if a.rep != b.rep {
+			return cmpReplica(a.rep, b.rep)
+		}
+		return cmpU64(a.lo, b.lo)
+	})
+	w := 0
+	for _, x := range out {
+		if w > 0 && out[w-1].rep == x.rep && x.lo <= out[w-1].hi+1 {
+			out[w-1].hi = max(out[w-1].hi, x.hi)
 			continue
 		}
-		out = append(out, dotRange{rep: x.id.Replica, lo: lo, hi: hi})
+		out[w] = x
+		w++
 	}
-	return out
+	return out[:w]
 }
 
-// covers reports whether the n elements from d lie in ranges (ascending,
-// maximal). O(log ranges).
-func covers(ranges []dotRange, d clock.Dot, n int) bool {
-	i, _ := slices.BinarySearchFunc(ranges, d, func(x dotRange, d clock.Dot) int {
-		if x.rep != d.Replica {
-			return cmpReplica(x.rep, d.Replica)
+// dropHeld removes from in.ins the elements l holds back already (held:
+// ascending maximal ranges), keeping the removal dots of the copies it
+// drops as removals: l's held copies stay. O(m log k) for m inserts and k
+// ranges, and no allocation when nothing is dropped.
+func dropHeld(in *incoming, held []dotRange) {
+	// next returns the first range of held that ends at or after d.
+	next := func(d clock.Dot) int {
+		i, _ := slices.BinarySearchFunc(held, d, func(x dotRange, d clock.Dot) int {
+			if x.rep != d.Replica {
+				return cmpReplica(x.rep, d.Replica)
+			}
+			return cmpU64(x.hi, d.Seq)
+		})
+		return i
+	}
+	overlaps := func(x *insRec) bool {
+		j := next(x.id)
+		return j < len(held) && held[j].rep == x.id.Replica && held[j].lo <= x.id.Seq+uint64(x.n)-1
+	}
+	if !slices.ContainsFunc(in.ins, func(x inRec) bool { return overlaps(&x.insRec) }) {
+		return
+	}
+	var keep []inRec
+	for _, x := range in.ins {
+		for k := 0; k < x.n; {
+			d := x.dotAt(k)
+			end, covered := x.n, false
+			if j := next(d); j < len(held) && held[j].rep == d.Replica {
+				if held[j].lo <= d.Seq {
+					end, covered = min(x.n, k+int(held[j].hi-d.Seq+1)), true
+				} else {
+					end = min(x.n, k+int(held[j].lo-d.Seq))
+				}
+			}
+			piece := x.slice(k, end)
+			switch {
+			case !covered:
+				keep = append(keep, inRec{insRec: piece, outside: x.outside})
+			case piece.rm.Seq != 0:
+				in.rem = append(in.rem, remRec{target: piece.id, n: piece.n, rm: piece.rm, step: piece.step})
+			}
+			k = end
 		}
-		return cmpU64(x.lo, d.Seq+1) // ranges starting at or before d first
-	})
-	return i > 0 && ranges[i-1].rep == d.Replica && ranges[i-1].hi >= d.Seq+uint64(n)-1
+	}
+	in.ins = append(in.ins[:0], keep...)
+}
+
+// integratedAny reports whether an insert of in went in.
+func integratedAny(in *incoming) bool {
+	return slices.ContainsFunc(in.ins, func(x inRec) bool { return x.state == recDone })
+}
+
+// retryHeld tries again the inserts of in that integrateAll held, and
+// those it has not tried yet.
+func (l *List) retryHeld(in *incoming, held *records) {
+	for i := range in.ins {
+		if in.ins[i].state == recHeld {
+			in.ins[i].state = recPending
+		}
+	}
+	held.ins = held.ins[:0]
+	l.integrateAll(in, held)
 }
 
 // mergeContext adds src's dots to l's context, but none of an element l
