@@ -42,7 +42,9 @@ func (s *store) touch(l *ostree.Leaf[run]) {
 // its own weight without losing its place.
 func (s *store) setWeight(c cursor, w int) {
 	if s.tree.ItemWeight(c) != w {
-		s.tree.SetWeight(c, w)
+		if !s.tree.SetWeightDeferred(c, w) {
+			s.tree.SetWeight(c, w)
+		}
 		if c.Leaf != s.cacheLeaf || c.Slot != s.cacheSlot {
 			s.touch(c.Leaf)
 		}
@@ -182,7 +184,6 @@ func (s *store) replace(c cursor, parts []run) {
 	}
 	// Every part joined a neighbour: drop the item, and join the
 	// neighbours if they now form one run.
-	idx, _ := s.tree.Position(c)
 	if hasPrev && !s.tree.IsEnd(nc) {
 		if j, ok := join(s.tree.At(pc), s.tree.At(nc)); ok {
 			*s.tree.At(pc) = j
@@ -190,6 +191,7 @@ func (s *store) replace(c cursor, parts []run) {
 			if pc.Leaf != nc.Leaf {
 				s.setLeaf(s.tree.At(nc), pc.Leaf)
 			}
+			idx, _ := s.tree.Position(c) // after c's deletion, nc's
 			s.deleteItem(c)
 			s.deleteItem(s.tree.AtIndex(idx))
 			return

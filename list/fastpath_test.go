@@ -457,6 +457,112 @@ func TestRemoveSplitAgainstGeneral(t *testing.T) {
 	}
 }
 
+// TestForwardDeleteAgainstGeneral presses the delete key a few times at
+// every third index of lists built by several replicas: once through
+// RemoveAt, where the first removal of a forward run's first element
+// leaves the rest of the run hot and the next ones take forwardDelete,
+// and once through the general removeRanges, comparing the two as
+// TestRemoveSplitAgainstGeneral does.
+func TestForwardDeleteAgainstGeneral(t *testing.T) {
+	const me clock.ReplicaID = 7
+	fwd := 0
+	for seed := range uint64(4) {
+		base := removalSession(t, seed)
+		for i := int(seed % 3); i < base.Len(); i += 3 {
+			fast, general := base.Clone(), base.Clone()
+			fast.st.buildIndex()
+			general.st.buildIndex()
+			for k := 0; k < 4 && i < fast.Len(); k++ {
+				if h := &fast.st.hot; h.fwd && h.pos == i {
+					fwd++
+				}
+				df, vf, err := fast.RemoveAt(me, i)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var vg string
+				dg, err := general.removeRanges(me, [][2]int{{i, 1}}, func(_ pdot, v string) { vg = v })
+				if err != nil {
+					t.Fatal(err)
+				}
+				// Comparing the states flushes the lazily held dots,
+				// which forwardDelete needs: only the last delete's
+				// state is compared.
+				what := fmt.Sprintf("seed %d index %d, delete %d", seed, i, k)
+				if k == 3 || i >= fast.Len() {
+					compareRemoval(t, what, fast, general, df, dg, vf, vg)
+				} else if vf != vg || !df.Equal(dg) {
+					t.Fatalf("%s: removed %q with delta %v, the general path %q with %v", what, vf, df, vg, dg)
+				}
+			}
+		}
+	}
+	if testing.Verbose() {
+		t.Logf("%d forward deletes found the run hot", fwd)
+	}
+	if fwd < 100 {
+		t.Fatalf("%d removals found the run hot for a forward delete; the test no longer exercises forwardDelete", fwd)
+	}
+}
+
+// TestForwardDeleteAcrossLeaves builds a run whose first element starts a
+// leaf, with the tombstones it continues ending the leaf before, and
+// forward-deletes from it, recording into a delta: the elements
+// forwardDelete and then removeArmed move change leaves, which the index
+// must follow. The deletes are compared with the general path as
+// TestRemoveSplitAgainstGeneral does.
+func TestForwardDeleteAcrossLeaves(t *testing.T) {
+	const me clock.ReplicaID = 7
+	l := New()
+	// First a run of 1030, so that the values of the run below are past
+	// the small chunks (only there do removals arm).
+	for i := range 1030 {
+		mustDo(t, func() error { _, err := l.InsertAt(me, i, "q"); return err })
+	}
+	for i, v := range []string{"a", "b", "c", "d", "e", "f", "g", "h"} {
+		mustDo(t, func() error { _, err := l.InsertAt(me, i, v); return err })
+	}
+	// Fifteen runs of other replicas before the run and fourteen after,
+	// all in the one leaf.
+	for i := range 15 {
+		mustDo(t, func() error { _, err := l.InsertAt(clock.ReplicaID(100+i), 0, "z"); return err })
+	}
+	for i := range 14 {
+		mustDo(t, func() error { _, err := l.InsertAt(clock.ReplicaID(200+i), 15+8+i, "y"); return err })
+	}
+	// Deleting "a" puts its tombstone before the run, the 32nd item of
+	// the leaf; one more after the run splits the leaf between the two.
+	mustDo(t, func() error { _, _, err := l.RemoveAt(me, 15); return err })
+	mustDo(t, func() error { _, err := l.InsertAt(300, 15+7+2, "x"); return err })
+	fast, general := l.Clone(), l.Clone()
+	fast.st.buildIndex()
+	general.st.buildIndex()
+	df, dg := NewDelta(), NewDelta()
+	fast.RecordInto(df)
+	general.RecordInto(dg)
+	for k, want := range []string{"b", "c", "d", "e", "f"} {
+		h := &fast.st.hot
+		if k >= 1 && (!h.fwd || h.pos != 15 || h.c.Slot != 0 || h.c.Leaf == fast.st.tree.Begin().Leaf) {
+			t.Fatalf("delete %d: the run is not hot for a forward delete at the start of a leaf: %+v", k, *h)
+		}
+		if k >= 2 && h.vr == nil {
+			t.Fatalf("delete %d: the run is not armed", k)
+		}
+		_, vf, err := fast.RemoveAt(me, 15)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var vg string
+		if _, err := general.removeRanges(me, [][2]int{{15, 1}}, func(_ pdot, v string) { vg = v }); err != nil {
+			t.Fatal(err)
+		}
+		if vf != want || vg != want {
+			t.Fatalf("delete %d removed %q, the general path %q; want %q", k, vf, vg, want)
+		}
+	}
+	compareRemoval(t, "after the deletes", fast, general, df, dg, "", "")
+}
+
 // removalSession returns a list that three replicas built by typing,
 // pushing and removing at random places, merged.
 func removalSession(t *testing.T, seed uint64) *List {
@@ -522,6 +628,213 @@ func compareRemoval(t *testing.T, what string, a, b, da, db *List, va, vb string
 					t.Fatalf("%s: the index does not find element %v of run %+v", what, x.flatDot(f), *x)
 				}
 			}
+		}
+	}
+}
+
+// TestArmedTypingAgainstSettled types the same session on two lists of
+// one replica, each recording into its own delta: on one, runs hot for
+// typing arm and characters take typeArmed, runs hot for a backspace or
+// a forward delete arm and removals take removeArmed, with reads of the
+// list and of the recorder now and then (each settles the keystrokes not
+// yet counted); the other's recorder is settled after every command, so
+// it never types or removes armed (each character takes typeByte or
+// typeOn, each removal backspace, forwardDelete or a slower path). Bursts cross value chunks and recorder buffers, and
+// the session switches recorders, round-trips them through the encoding,
+// and merges another replica's edits. After every command both lists
+// the armed list must hold the values a plain slice holds, after every
+// fourth the lists must equal each other, and after every sixteenth their
+// recorders too (a recorder's context is costly to encode); at the end a
+// replica that merged every recorder must equal them.
+func TestArmedTypingAgainstSettled(t *testing.T) {
+	const me, other clock.ReplicaID = 4, 9
+	for seed := range uint64(4) {
+		rng := rand.New(rand.NewPCG(seed, 17))
+		a, b, o, c := New(), New(), New(), New()
+		da, db := NewDelta(), NewDelta()
+		a.RecordInto(da)
+		b.RecordInto(db)
+		var model []string
+		cur, armed, armedRm := 0, 0, 0
+		do := func(f func(l *List) (*List, error)) {
+			t.Helper()
+			if _, err := f(a); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f(b); err != nil {
+				t.Fatal(err)
+			}
+			db.settle()
+		}
+		ship := func() {
+			c.Merge(da)
+			c.Merge(db)
+		}
+		for step := range 300 {
+			switch k := rng.IntN(20); {
+			case k < 8 || len(model) == 0: // a burst of typing
+				n := 1 + rng.IntN(60)
+				if rng.IntN(8) == 0 {
+					n = 1500 + rng.IntN(1500)
+				}
+				var typed []string
+				at := cur
+				for range n {
+					vals := []string{string(rune('a' + rng.IntN(26)))}
+					// A value of another length turns its value chunk
+					// into strings for good (see chunk), so it is rare.
+					switch r := rng.IntN(4000); {
+					case r == 0:
+						vals[0] = "é"
+					case r < 20:
+						vals = append(vals, "x", "y")
+					}
+					if a.st != nil && a.st.hot.vb != nil {
+						armed++
+					}
+					do(func(l *List) (*List, error) { return l.InsertAt(me, cur, vals...) })
+					typed = append(typed, vals...)
+					cur += len(vals)
+					switch rng.IntN(50) {
+					case 0:
+						if v, ok := a.Index(cur - 1); !ok || v != vals[len(vals)-1] || a.Len() != len(model)+len(typed) {
+							t.Fatalf("seed %d step %d: read %q (%v) at %d of %d, typed %q", seed, step, v, ok, cur-1, a.Len(), vals)
+						}
+					case 1:
+						a.Context()
+					case 2:
+						da.Context()
+					case 3:
+						if !da.Clone().Equal(da) {
+							t.Fatalf("seed %d step %d: the recorder's clone differs from it", seed, step)
+						}
+					}
+				}
+				model = slices.Insert(model, at, typed...)
+			case k < 13 && cur > 0 && cur < len(model): // backspaces or forward deletes
+				back := k < 11
+				n := 1 + rng.IntN(8)
+				if rng.IntN(10) == 0 {
+					n = 200 + rng.IntN(1300)
+				}
+				for ; n > 0 && (back && cur > 0 || !back && cur < len(model)); n-- {
+					if back {
+						cur--
+					}
+					if a.st.hot.vr != nil {
+						armedRm++
+					}
+					var got []string
+					do(func(l *List) (*List, error) {
+						d, v, err := l.RemoveAt(me, cur)
+						got = append(got, v)
+						return d, err
+					})
+					if got[0] != model[cur] || got[1] != model[cur] {
+						t.Fatalf("seed %d step %d: removed %q at %d, want %q", seed, step, got, cur, model[cur])
+					}
+					model = slices.Delete(model, cur, cur+1)
+				}
+			case k < 16:
+				cur = rng.IntN(len(model) + 1)
+			case k == 16: // new recorders, the old ones shipped
+				ship()
+				da, db = NewDelta(), NewDelta()
+				a.RecordInto(da)
+				b.RecordInto(db)
+			case k == 17 && cur < len(model):
+				// The recorders round-trip through the encoding; then,
+				// between two short bursts, they are replaced by an
+				// empty delta decoded, unread (an outbox reloaded): what
+				// the first burst recorded is gone, the second one's
+				// must be recorded, and a replica that merges a copy of
+				// the list keeps up.
+				for _, d := range []*List{da, db} {
+					enc, err := d.AppendBinary(nil)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if err := d.UnmarshalBinary(enc); err != nil {
+						t.Fatal(err)
+					}
+				}
+				empty, err := NewDelta().AppendBinary(nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for burst := range 2 {
+					for range 5 {
+						v := string(rune('A' + rng.IntN(26)))
+						do(func(l *List) (*List, error) { return l.InsertAt(me, cur, v) })
+						model = slices.Insert(model, cur, v)
+						cur++
+					}
+					if burst == 0 {
+						for _, d := range []*List{da, db} {
+							if err := d.UnmarshalBinary(empty); err != nil {
+								t.Fatal(err)
+							}
+						}
+					}
+				}
+				c.Merge(a.Clone())
+			default: // another replica's edit, merged
+				o.Merge(a.Clone())
+				i := rng.IntN(o.Len() + 1)
+				d, err := o.InsertAt(other, i, "Z")
+				if err != nil {
+					t.Fatal(err)
+				}
+				a.Merge(d)
+				b.Merge(d)
+				c.Merge(d)
+				model = slices.Insert(model, i, "Z")
+				if i < cur {
+					cur++
+				}
+			}
+			if got := elems(a); !slices.Equal(got, model) {
+				t.Fatalf("seed %d step %d: armed list %q, want %q", seed, step, got, model)
+			}
+			if step%4 != 0 {
+				continue
+			}
+			if !a.Equal(b) || !slices.Equal(rmDots(a), rmDots(b)) {
+				t.Fatalf("seed %d step %d: the armed list\n %v\ndiffers from the settled one\n %v", seed, step, a, b)
+			}
+			if step%16 == 0 && !da.Equal(db) {
+				t.Fatalf("seed %d step %d: the armed list's recorder\n %v\ndiffers from the settled one's\n %v", seed, step, da, db)
+			}
+		}
+		ship()
+		if !c.Equal(a) {
+			t.Fatalf("seed %d: the replica that merged every recorder\n %v\ndiffers from the list\n %v", seed, c, a)
+		}
+		// Removing everything from the end frees the value chunks as
+		// their last values go: each value must still be there, and
+		// every chunk must be freed but the one values are handed out
+		// from.
+		for i := len(model) - 1; i >= 0; i-- {
+			if _, v, err := a.RemoveAt(me, i); err != nil || v != model[i] {
+				t.Fatalf("seed %d: removed %q (%v) at %d, want %q", seed, v, err, i, model[i])
+			}
+		}
+		vs := &a.st.vals[a.st.repIdx[me]]
+		nc, _ := chunkOf(vs.next)
+		held := len(vs.kept)
+		for i, ch := range vs.chunks {
+			if vs.base+i < nc && !ch.empty() {
+				held++
+			}
+		}
+		if held > 0 {
+			t.Fatalf("seed %d: the values hold %d chunks besides the one handing out values after every value was removed", seed, held)
+		}
+		if armed < 5000 || armedRm < 500 {
+			t.Fatalf("seed %d: %d characters typed armed, %d removed; the test no longer exercises typeArmed and removeArmed", seed, armed, armedRm)
+		}
+		if testing.Verbose() {
+			t.Logf("seed %d: %d characters typed armed, %d removed", seed, armed, armedRm)
 		}
 	}
 }

@@ -46,6 +46,12 @@ type List struct {
 	st    *store  // full state: the integrated elements (nil while empty)
 	recs  records // delta: its operations; full state: those held back
 	rec   *List   // RecordInto's target
+	// pend is the store whose armed hot run (see hotRun) has keystrokes
+	// (characters typed or removed) not yet counted here: the list's own
+	// while it edits on one, and for a recorder, that of the list
+	// recording into it. Every reader and writer of what those counts
+	// change calls settle first (flush, clearHot and full do).
+	pend *store
 }
 
 // hotRun remembers the live forward run the last local edit ended at,
@@ -59,9 +65,34 @@ type List struct {
 // the replica's own, ends with its newest element, and the recorder's last
 // insert ends with it too: typing on then needs to check only what the
 // list does not own (the recorder) and the lazily held dots.
+//
+// fwd marks the other end: a removal of a forward run's first element,
+// which joined the tombstones before it (a forward delete), leaves the
+// rest of that run hot with pos the visible index of its first element,
+// and the next removal at pos (the delete key again) moves that element
+// to the same tombstones without looking anything up.
+//
+// A run hot for typing is armed once a character typed on it has checked
+// everything typing on checks (typeByte): vb and bb are then the free
+// slots of its value chunk and of the recorder's byte buffer that the
+// next characters go to, and k counts those typed since (typeArmed). Each
+// such keystroke writes its byte to both, grows the run and its weight
+// and takes its dot; what else it changes is counted once, by
+// store.settleArmed: the value slots handed out and live, and the
+// recorder's last insert and lazily held dots. Every mutator and every
+// reader of what settleArmed changes settles first (List.settle, called
+// by full, flush, clearHot and RecordInto), which disarms the run.
+//
+// A run hot for a backspace or a forward delete (fwd) that recorded into
+// the recorder is armed in the same way once such a removal has checked
+// everything (backspace, forwardDelete): the elements the next ones
+// remove go to the tombstone run at tc, their values are read from the
+// byte chunk vr, and rk counts those removals (removeArmed); settleArmed
+// adds them to the recorder's last removal and lazily held dots.
 type hotRun struct {
 	valid  bool
 	typing bool
+	fwd    bool
 	rec    *List // the recorder then
 	gen    uint64
 	c      ostree.Cursor[run]
@@ -69,6 +100,19 @@ type hotRun struct {
 	rep    clock.ReplicaID
 	repIdx uint16 // rep's index in the replica table
 	recN   int    // the recorder's inserts then
+	vb, bb []byte // armed: free value slots and recorder bytes, as many
+	k      int    // armed: characters typed into vb and bb since
+	typist *List  // armed: the list typing or removing
+	// Armed for removals: the tombstone run the removed elements join,
+	// the byte chunk holding their values from slot vrLo, its count of
+	// live values, how many more may be removed (room) and how many were
+	// since (rk), and the recorder's removals then.
+	tc       ostree.Cursor[run]
+	vr       []byte
+	vrLo     uint64
+	live     *int32
+	room, rk int
+	remN     int
 }
 
 var _ merge.State[*List] = (*List)(nil)
@@ -85,6 +129,7 @@ func newDelta() *List { return &List{delta: true} }
 // edit. d must be a delta (as returned by a mutator or by NewDelta) that
 // nothing else modifies meanwhile.
 func (l *List) RecordInto(d *List) {
+	l.settle()
 	l.rec = d
 	if l.st != nil {
 		l.st.hot = hotRun{}
@@ -94,10 +139,20 @@ func (l *List) RecordInto(d *List) {
 // NewDelta returns an empty delta, for RecordInto.
 func NewDelta() *List { return newDelta() }
 
-// clearHot forgets the hot run (see hotRun).
+// clearHot forgets the hot run (see hotRun), settling it first.
 func (l *List) clearHot() {
+	l.settle()
 	if l.st != nil {
 		l.st.hot = hotRun{}
+	}
+}
+
+// settle counts the keystrokes an armed hot run has not yet counted (see
+// hotRun and store.settleArmed), where l is the list typed on or the
+// recorder typed into, and disarms the run. O(1).
+func (l *List) settle() {
+	if l.pend != nil {
+		l.pend.settleArmed()
 	}
 }
 
@@ -157,8 +212,18 @@ func (l *List) noteDots(rep clock.ReplicaID, from, to uint64) {
 	}
 }
 
-// flush adds the lazily held dots to the causal context.
+// flush adds the lazily held dots to the causal context, after settling
+// the keystrokes not yet counted (see settle). It inlines where there is
+// nothing to do.
 func (l *List) flush() {
+	if l.pend != nil || l.lz.from != 0 {
+		l.flushNow()
+	}
+}
+
+// flushNow is flush's work.
+func (l *List) flushNow() {
+	l.settle()
 	if l.lz.from == 0 {
 		return
 	}

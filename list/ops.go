@@ -18,8 +18,17 @@ func (l *List) store() *store {
 }
 
 // full makes a delta a full state before a mutator reads its length: a
-// mutator applies to the elements the delta's operations make.
+// mutator applies to the elements the delta's operations make. It settles
+// keystrokes not yet counted first (see settle), as every mutator must.
 func (l *List) full() {
+	if l.pend != nil || l.delta {
+		l.makeFull()
+	}
+}
+
+// makeFull is full's work, out of line so that full inlines.
+func (l *List) makeFull() {
+	l.settle()
 	if l.delta {
 		l.store()
 	}
@@ -55,8 +64,18 @@ func (l *List) PushRight(at clock.ReplicaID, values ...string) (delta *List, n i
 // index ≤ Len; Len appends), and returns the delta. It returns
 // ErrOutOfRange for another index. O(log n + k) for k values.
 func (l *List) InsertAt(at clock.ReplicaID, index int, values ...string) (*List, error) {
+	if s := l.st; s != nil && s.hot.vb != nil && index == s.hot.pos && at == s.hot.rep && s.hot.rec == l.rec && len(values) == 1 && len(values[0]) == 1 {
+		if d, ok := l.typeArmed(values[0][0]); ok {
+			return d, nil
+		}
+	}
 	l.full()
 	if s := l.st; s != nil && s.hot.typing && s.hot.rec == l.rec && index == s.hot.pos && at == s.hot.rep && len(values) > 0 {
+		if len(values) == 1 && len(values[0]) == 1 {
+			if d, ok := l.typeByte(values[0][0]); ok {
+				return d, nil
+			}
+		}
 		if d, ok := l.typeOn(values); ok {
 			return d, nil
 		}
@@ -131,6 +150,160 @@ func (l *List) typeOn(values []string) (*List, bool) {
 	return d, true
 }
 
+// typeByte is typeOn for a character typed (one value of one byte) in its
+// usual case: the value's slot is in an allocated byte chunk, the
+// recorder's byte buffer has room right after the last insert's values,
+// and the lazily held dots of the list and of the recorder both end right
+// before the new element. It checks what typeOn and the values and
+// records it calls check, then makes their changes, with no call but the
+// tree's; it reports false, having changed nothing, if anything differs,
+// and typeOn then decides. O(1) while the weights' walk up the tree is
+// deferred (see ostree.Tree.SetWeight).
+func (l *List) typeByte(b byte) (*List, bool) {
+	s := l.st
+	h := &s.hot
+	d := h.rec
+	r := &d.recs
+	if s.tree.Gen() != h.gen || len(r.ins) != h.recN {
+		return nil, false
+	}
+	x := s.tree.At(h.c)
+	last := &r.ins[h.recN-1]
+	end := x.id.seq() + uint64(x.n)
+	if last.id.Seq+uint64(last.n) != end || last.id.Replica != h.rep || last.rm.Seq != 0 || last.back ||
+		x.n == maxRunLen || last.n >= maxRunLen || !x.live() || end > maxSeq ||
+		l.lz.from == 0 || l.lz.rep != h.rep || l.lz.to+1 != end ||
+		d.lz.from == 0 || d.lz.rep != h.rep || d.lz.to+1 != end {
+		return nil, false
+	}
+	// The value's slot: the next one, in a byte chunk (as values.add).
+	vs := &s.vals[h.repIdx]
+	i := vs.next
+	c := int(i/chunkMax) + 7 - vs.base
+	if i != x.val+uint64(x.n) || i < chunkMax || c < 0 || c >= len(vs.chunks) {
+		return nil, false
+	}
+	ch := &vs.chunks[c]
+	// The record's values: the tail of bbuf, with room (as records.grow1).
+	lb, nb := len(last.vals.b), len(r.bbuf)
+	if ch.s != nil || ch.b == nil || last.vals.s != nil || lb == 0 || nb == cap(r.bbuf) || nb < lb || &r.bbuf[nb-lb] != &last.vals.b[0] {
+		return nil, false
+	}
+	ch.b[i%chunkMax] = b
+	vs.live[c]++
+	vs.next++
+	r.bbuf = append(r.bbuf, b)
+	last.vals.b = r.bbuf[nb-lb : nb+1 : nb+1]
+	last.n++
+	x.n++
+	if !s.tree.SetWeightDeferred(h.c, int(x.n)) {
+		s.tree.SetWeight(h.c, int(x.n))
+	}
+	if h.c.Leaf != s.cacheLeaf || h.c.Slot != s.cacheSlot {
+		s.touch(h.c.Leaf)
+	}
+	if s.indexed {
+		s.setSeqLeaf(x.id.rep(), end, h.c.Leaf)
+	}
+	l.lz.to = end
+	d.lz.to = end
+	h.pos++
+	// Arm the run for the next characters: as many as the chunk, the
+	// buffer, the run, the record and the seqs have room for.
+	if o := int(vs.next % chunkMax); o > 0 {
+		free := min(len(ch.b)-o, cap(r.bbuf)-len(r.bbuf), maxRunLen-int(x.n), maxRunLen-last.n, int(maxSeq-end))
+		if free > 0 {
+			if d.pend != nil && d.pend != s {
+				d.pend.settleArmed()
+			}
+			h.vb, h.bb, h.k, h.typist = ch.b[o:o+free], r.bbuf[nb+1:nb+1+free], 0, l
+			l.pend, d.pend = s, s
+		}
+	}
+	return d, true
+}
+
+// typeArmed is InsertAt's fastest path, for a character typed on an armed
+// hot run (see hotRun): it writes the byte to the next free value slot
+// and recorder byte, grows the run and its weight, and takes the next
+// dot; settleArmed counts the rest later. It reports false, having
+// changed nothing, when the armed room is used up or the recorder is
+// another list's now. O(1) while the weights' walk up the tree is
+// deferred (see ostree.Tree.SetWeight).
+func (l *List) typeArmed(b byte) (*List, bool) {
+	s := l.st
+	h := &s.hot
+	d := h.rec
+	k := h.k
+	if k >= len(h.vb) || k >= len(h.bb) || d.pend != s || l.pend != s || s.tree.Gen() != h.gen {
+		return nil, false
+	}
+	h.vb[k] = b
+	h.bb[k] = b
+	h.k = k + 1
+	x := s.tree.At(h.c)
+	x.n++
+	if !s.tree.SetWeightDeferred(h.c, int(x.n)) {
+		s.tree.SetWeight(h.c, int(x.n))
+	}
+	if h.c.Leaf != s.cacheLeaf || h.c.Slot != s.cacheSlot {
+		s.touch(h.c.Leaf)
+	}
+	if s.indexed {
+		s.setSeqLeaf(x.id.rep(), x.id.seq()+uint64(x.n)-1, h.c.Leaf)
+	}
+	l.lz.to++
+	h.pos++
+	return d, true
+}
+
+// settleArmed counts the characters typed, or the elements removed, on
+// the armed hot run since it was armed (see hotRun) where typeArmed or
+// removeArmed did not: for characters, in the value slots handed out and
+// live; and unless the recorder has been replaced or taken by another
+// list since (or, against RecordInto's terms, recorded into), in the
+// recorder's last insert (its count, and its values, which end the byte
+// buffer the characters were written to) or last removal, and in its
+// lazily held dots. It disarms the run. O(1).
+func (s *store) settleArmed() {
+	h := &s.hot
+	d := h.rec
+	if k := h.rk; k > 0 && d.pend == s && len(d.recs.rem) == h.remN {
+		a := &d.recs.rem[h.remN-1]
+		if h.fwd {
+			a.step = 1
+		} else {
+			a.target.Seq -= uint64(k)
+			a.rm.Seq += uint64(k)
+			a.step = -1
+		}
+		a.n += k
+		d.lz.to += uint64(k)
+	}
+	if k := h.k; k > 0 {
+		vs := &s.vals[h.repIdx]
+		vs.live[int(vs.next/chunkMax)+7-vs.base] += int32(k)
+		vs.next += uint64(k)
+		if d.pend == s && len(d.recs.ins) == h.recN {
+			r := &d.recs
+			last := &r.ins[h.recN-1]
+			nb, lb := len(r.bbuf), len(last.vals.b)
+			r.bbuf = r.bbuf[:nb+k]
+			last.vals.b = r.bbuf[nb-lb : nb+k : nb+k]
+			last.n += k
+			d.lz.to += uint64(k)
+		}
+	}
+	if d.pend == s {
+		d.pend = nil
+	}
+	if t := h.typist; t != nil && t.pend == s {
+		t.pend = nil
+	}
+	h.vb, h.bb, h.k, h.typist = nil, nil, 0, nil
+	h.vr, h.live, h.rk = nil, nil, 0
+}
+
 // hotForBackspace makes the live run at c, which a removal by at (replica
 // index rep) left ending right before visible index pos, hot for a
 // backspace (see hotRun), not for typing on: the removal took a dot after
@@ -139,7 +312,17 @@ func (l *List) typeOn(values []string) (*List, bool) {
 // passes. O(1).
 func (s *store) hotForBackspace(c cursor, pos int, at clock.ReplicaID, rep uint16) {
 	h := &s.hot
-	h.valid, h.typing, h.rec = true, false, nil
+	h.valid, h.typing, h.fwd, h.rec = true, false, false, nil
+	h.gen, h.c, h.pos, h.rep, h.repIdx = s.tree.Gen(), c, pos, at, rep
+}
+
+// hotForDelete makes the live forward run at c, whose first element is at
+// visible index pos after a removal by at (replica index rep) moved the
+// element before it to the tombstones before it, hot for a forward delete
+// (see hotRun). O(1).
+func (s *store) hotForDelete(c cursor, pos int, at clock.ReplicaID, rep uint16) {
+	h := &s.hot
+	h.valid, h.typing, h.fwd, h.rec = true, false, true, nil
 	h.gen, h.c, h.pos, h.rep, h.repIdx = s.tree.Gen(), c, pos, at, rep
 }
 
@@ -296,6 +479,11 @@ func (l *List) Set(at clock.Stamp, index int, value string) (*List, error) {
 // end) and returns the delta and the value removed. It returns
 // ErrOutOfRange if there is no such element. O(log n).
 func (l *List) RemoveAt(at clock.ReplicaID, index int) (delta *List, value string, err error) {
+	if s := l.st; s != nil && s.hot.vr != nil && at == s.hot.rep && s.hot.rec == l.rec && (index == s.hot.pos-1 && !s.hot.fwd || index == s.hot.pos && s.hot.fwd) {
+		if d, v, ok := l.removeArmed(); ok {
+			return d, v, nil
+		}
+	}
 	l.full()
 	n := l.Len()
 	if index < 0 {
@@ -307,7 +495,7 @@ func (l *List) RemoveAt(at clock.ReplicaID, index int) (delta *List, value strin
 	s := l.st
 	var c cursor
 	var f int
-	if h := &s.hot; h.valid && index == h.pos-1 && at == h.rep && s.tree.Gen() == h.gen {
+	if h := &s.hot; h.valid && !h.fwd && index == h.pos-1 && at == h.rep && s.tree.Gen() == h.gen {
 		// A backspace: the last element of the hot run, found without
 		// a lookup.
 		if d, v, ok := l.backspace(); ok {
@@ -315,6 +503,12 @@ func (l *List) RemoveAt(at clock.ReplicaID, index int) (delta *List, value strin
 		}
 		c = h.c
 		f = int(s.tree.At(c).n) - 1
+	} else if h.fwd && index == h.pos && at == h.rep && s.tree.Gen() == h.gen {
+		// A forward delete: the first element of the hot run.
+		if d, v, ok := l.forwardDelete(); ok {
+			return d, v, nil
+		}
+		c = h.c
 	} else {
 		c, f = s.findVisible(index)
 	}
@@ -402,6 +596,167 @@ func (l *List) backspace() (*List, string, bool) {
 	}
 	h.pos--
 	h.typing = false
+	l.armRemovals(tc, e, x.val+uint64(n-2), seq)
+	return d, value, true
+}
+
+// armRemovals arms the hot run for the next removals (see hotRun) after
+// backspace or forwardDelete moved its element e, with removal dot seq,
+// to the tombstone run at tc, if they can follow without checks: the list
+// records into a recorder whose last removal (ending with e on the side
+// the next removals extend) and lazily held dots that removal extended,
+// the run's next element to go (value slot next) has its value in a byte
+// chunk, the tombstone run's removal dots step by one as the next dots
+// will, and no LSET is kept. O(1).
+func (l *List) armRemovals(tc cursor, e pdot, next uint64, seq uint64) {
+	s := l.st
+	h := &s.hot
+	d := l.rec
+	if d == nil || len(s.lww) > 0 || next < chunkMax || d.lz.from == 0 || d.lz.rep != h.rep || d.lz.to != seq {
+		return
+	}
+	t := s.tree.At(tc)
+	step := -1
+	if h.fwd {
+		step = 1
+	}
+	r := &d.recs
+	if t.kind != stepKind(step) || len(r.rem) == 0 {
+		return
+	}
+	a := &r.rem[len(r.rem)-1]
+	end, endRm := a.target.Seq, a.rm.Seq // the lowest, where a backspace extends a
+	if h.fwd {
+		end, endRm = a.target.Seq+uint64(a.n)-1, a.rmAt(a.n-1).Seq
+	}
+	if a.target.Replica != s.reps[e.rep()] || a.rm.Replica != h.rep || end != e.seq() || endRm != seq || a.n > 1 && a.step != step {
+		return
+	}
+	vs := &s.vals[h.repIdx]
+	c := int(next/chunkMax) + 7
+	if c < vs.base || c-vs.base >= len(vs.chunks) {
+		return
+	}
+	ch, live := vs.at(c)
+	if ch.s != nil || ch.b == nil {
+		return
+	}
+	room := min(maxRunLen-int(t.n), maxRunLen-a.n, int(maxSeq-seq))
+	if room <= 0 {
+		return
+	}
+	if d.pend != nil && d.pend != s {
+		d.pend.settleArmed()
+	}
+	h.rec, h.typist, h.tc, h.vr, h.vrLo, h.live, h.room, h.rk = d, l, tc, ch.b, uint64(c-7)*chunkMax, live, room, 0
+	h.remN = len(r.rem)
+	l.pend, d.pend = s, s
+}
+
+// removeArmed is RemoveAt's fastest path, for a backspace or a forward
+// delete on a run armed for it (see hotRun): it moves the run's last
+// (first) element to the tombstone run after (before) it, as backspace
+// (forwardDelete) does, reading its value from the armed chunk and
+// taking the next dot; settleArmed records the removals later. It reports
+// false, having changed nothing, when the run would empty, the room or
+// the chunk's other live values are used up, the element's value is in
+// another chunk, or the recorder is another list's now. O(1) while the
+// weights' walk up the tree is deferred (see ostree.Tree.SetWeight).
+func (l *List) removeArmed() (*List, string, bool) {
+	s := l.st
+	h := &s.hot
+	d := h.rec
+	x := s.tree.At(h.c)
+	n := int(x.n)
+	slot := x.val
+	if !h.fwd {
+		slot += uint64(n - 1)
+	}
+	o := slot - h.vrLo
+	if n < 2 || h.rk >= h.room || o >= uint64(len(h.vr)) || *h.live <= 1 || d.pend != s || s.tree.Gen() != h.gen {
+		return nil, "", false
+	}
+	t := s.tree.At(h.tc)
+	seq := l.lz.to + 1
+	var e pdot
+	if h.fwd {
+		e = x.id
+		x.l = e
+		x.id++
+		x.val++
+	} else {
+		e = x.id.add(n - 1)
+		t.id, t.rm, t.l = e, mkdot(h.repIdx, seq), e.add(-1)
+		h.pos--
+	}
+	t.n++
+	x.n--
+	value := byteString(h.vr[o])
+	*h.live--
+	if !s.tree.SetWeightDeferred(h.c, n-1) {
+		s.tree.SetWeight(h.c, n-1)
+	}
+	if h.c.Leaf != s.cacheLeaf || h.c.Slot != s.cacheSlot {
+		s.touch(h.c.Leaf)
+	}
+	if h.tc.Leaf != h.c.Leaf && s.indexed {
+		s.setSeqLeaf(e.rep(), e.seq(), h.tc.Leaf)
+	}
+	s.tombs++
+	l.lz.to = seq
+	h.rk++
+	return d, value, true
+}
+
+// forwardDelete is RemoveAt's fast path for the delete key: it removes
+// the first element of the hot run (see hotRun), which becomes the
+// highest of the tombstones right before it, when they continue it, as
+// they do after a forward delete: store.tombstoneOne's work for that one
+// case (a forward run losing its first element), with the replica's
+// index and the next dot at hand, and the run left hot. It reports false,
+// having changed nothing, if the case does not apply. O(1) while the
+// weights' walk up the tree is deferred (see ostree.Tree.SetWeight).
+func (l *List) forwardDelete() (*List, string, bool) {
+	s := l.st
+	h := &s.hot
+	at, rep := h.rep, h.repIdx
+	c := h.c
+	x := s.tree.At(c)
+	n := int(x.n)
+	tc, ok := s.tree.Prev(c)
+	if !ok || n < 2 || x.rm != 0 || x.kind != 0 || l.lz.from == 0 || l.lz.rep != at || l.lz.to >= maxSeq {
+		return nil, "", false
+	}
+	t := s.tree.At(tc)
+	seq := l.lz.to + 1
+	e := x.id
+	step := int64(seq) - int64(t.rmAt(int(t.n)-1).seq())
+	if t.rm == 0 || t.kind&(kindBlock|kindBack) != 0 || t.id.rep() != e.rep() || t.id.add(int(t.n)) != e || t.rm.rep() != rep ||
+		t.n == maxRunLen || x.l != e.add(-1) || x.r != t.r || step < -1 || step > 1 || (t.n > 1 && int(step) != t.step()) {
+		return nil, "", false
+	}
+	l.lz.to = seq
+	value := s.vals[e.rep()].take(x.val)
+	if len(s.lww) > 0 {
+		delete(s.lww, e)
+	}
+	x.l = e
+	x.id++
+	x.val++
+	x.n--
+	t.n++
+	t.kind = stepKind(int(step))
+	s.setWeight(c, n-1)
+	if tc.Leaf != c.Leaf && s.indexed {
+		s.setSeqLeaf(e.rep(), e.seq(), tc.Leaf)
+	}
+	s.tombs++
+	d := l.out()
+	d.recs.addRem1(clock.Dot{Replica: s.reps[e.rep()], Seq: e.seq()}, clock.Dot{Replica: at, Seq: seq})
+	if !d.lz.join(at, seq, seq) { // noteDots' usual case, inlined
+		d.noteDots(at, seq, seq)
+	}
+	l.armRemovals(tc, e, x.val, seq)
 	return d, value, true
 }
 
@@ -418,7 +773,8 @@ func (l *List) nextSeq(rep clock.ReplicaID) uint64 {
 // end of that run and the tombstones beside it there continue it (a
 // backspace, a forward delete, a pop; see store.tombstoneOne). It reports
 // whether it applied. Removing the last element of a forward run leaves
-// the rest of that run hot for the next backspace. O(log n) for the
+// the rest of that run hot for the next backspace, removing its first
+// element the rest hot for the next forward delete. O(log n) for the
 // weights, O(1) otherwise.
 func (l *List) removeOne(at clock.ReplicaID, index int, c cursor, f int) (*List, string, bool) {
 	s := l.st
@@ -432,6 +788,7 @@ func (l *List) removeOne(at clock.ReplicaID, index int, c cursor, f int) (*List,
 	}
 	x := s.tree.At(c)
 	hot := f == int(x.n)-1 && !x.back()
+	fwd := f == 0 && !x.back()
 	e, value, ok := s.tombstoneOne(c, f, mkdot(rep, seq))
 	if !ok {
 		return nil, "", false
@@ -444,9 +801,12 @@ func (l *List) removeOne(at clock.ReplicaID, index int, c cursor, f int) (*List,
 	if !d.lz.join(at, seq, seq) { // noteDots' usual case, inlined
 		d.noteDots(at, seq, seq)
 	}
-	if hot {
+	switch {
+	case hot:
 		s.hotForBackspace(c, index, at, rep)
-	} else {
+	case fwd:
+		s.hotForDelete(c, index, at, rep)
+	default:
 		l.clearHot()
 	}
 	return d, value, true

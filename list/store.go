@@ -561,8 +561,24 @@ func (v *values) clear(i uint64) {
 	v.release(c)
 }
 
-// take returns the value in a live slot and clears it (see clear).
+// take returns the value in a live slot and clears it (see clear). A
+// slot past the small chunks and not kept, the usual case, takes no call
+// unless its chunk is freed.
 func (v *values) take(i uint64) string {
+	if c := int(i/chunkMax) + 7 - v.base; i >= chunkMax && c >= 0 && c < len(v.chunks) {
+		ch := &v.chunks[c]
+		var s string
+		if o := i % chunkMax; ch.s != nil {
+			s = ch.s[o]
+			ch.s[o] = ""
+		} else {
+			s = byteString(ch.b[o])
+		}
+		if v.live[c]--; v.live[c] == 0 {
+			v.free(c + v.base)
+		}
+		return s
+	}
 	c, o := chunkOf(i)
 	ch, _ := v.at(c)
 	var s string

@@ -340,6 +340,24 @@ func (t *Tree[T]) SetWeight(c Cursor[T], w int) {
 	t.pendW += d
 }
 
+// SetWeightDeferred is SetWeight's O(1) case: if c's leaf is the one
+// whose weight change is already deferred and w is in range, it sets the
+// weight of the item at c to w as SetWeight would and returns true;
+// otherwise it changes nothing and returns false (call SetWeight). It is
+// small enough to inline where an item grows by one at a time.
+func (t *Tree[T]) SetWeightDeferred(c Cursor[T], w int) bool {
+	l := c.Leaf
+	if l != t.pend || uint(w) > MaxWeight {
+		return false
+	}
+	d := w - int(l.w[c.Slot])
+	l.w[c.Slot] = uint32(w)
+	l.total += d
+	t.w += d
+	t.pendW += d
+	return true
+}
+
 // settle adds the deferred weight change of the leaf t.pend to the sums
 // of its ancestors (see Tree.pend). O(log n).
 func (t *Tree[T]) settle() {

@@ -359,6 +359,8 @@ func TestSearchAndClone(t *testing.T) {
 // ancestors, and between the changes reads and restructures the tree in
 // every way that needs those sums (FindWeight, Position, Insert, Delete,
 // Clone, a change in another leaf), comparing with a model throughout.
+// Half the reweights try SetWeightDeferred first, as the list's typing
+// does, and call SetWeight only where it declines.
 func TestDeferredWeights(t *testing.T) {
 	rng := rand.New(rand.NewPCG(11, 11))
 	tr := New[entry]()
@@ -370,7 +372,7 @@ func TestDeferredWeights(t *testing.T) {
 	}
 	next := len(model)
 	hot := rng.IntN(len(model))
-	deferred := 0
+	deferred, fast := 0, 0
 	for step := range 4000 {
 		// Reweight the hot item or a neighbour in its leaf a few times.
 		for range 1 + rng.IntN(6) {
@@ -382,7 +384,11 @@ func TestDeferredWeights(t *testing.T) {
 			}
 			w := rng.IntN(6)
 			tr.At(c).w = w
-			tr.SetWeight(c, w)
+			if rng.IntN(2) == 0 && tr.SetWeightDeferred(c, w) {
+				fast++
+			} else {
+				tr.SetWeight(c, w)
+			}
 			model[i].w = w
 			if tr.pend != nil {
 				deferred++
@@ -436,8 +442,8 @@ func TestDeferredWeights(t *testing.T) {
 		}
 	}
 	check(t, tr, model)
-	if deferred == 0 {
-		t.Fatal("no weight change was deferred; the test no longer exercises the deferral")
+	if deferred == 0 || fast == 0 {
+		t.Fatalf("%d weight changes deferred, %d by SetWeightDeferred; the test no longer exercises the deferral", deferred, fast)
 	}
 }
 
@@ -592,6 +598,21 @@ func TestWeightOutOfRange(t *testing.T) {
 			if tr.Weight() != MaxWeight {
 				t.Fatalf("Weight = %d, want %d", tr.Weight(), MaxWeight)
 			}
+			// The leaf's change is deferred (in a tree of more than
+			// one leaf), so SetWeightDeferred would apply were w in
+			// range; it must decline instead.
+			for tr.root == nil {
+				tr.Insert(tr.End(), entry{id: 3}, 0)
+			}
+			c = tr.Begin()
+			tr.SetWeight(c, MaxWeight-1)
+			tr.SetWeight(c, MaxWeight)
+			if tr.pend != c.Leaf {
+				t.Fatal("the change of the first leaf is not deferred")
+			}
+			if tr.SetWeightDeferred(c, w) {
+				t.Errorf("SetWeightDeferred took weight %d", w)
+			}
 			for name, f := range map[string]func(){
 				"Insert":    func() { tr.Insert(tr.End(), entry{id: 2}, w) },
 				"SetWeight": func() { tr.SetWeight(c, w) },
@@ -605,8 +626,8 @@ func TestWeightOutOfRange(t *testing.T) {
 					f()
 				}()
 			}
-			if tr.Len() != 1 || tr.ItemWeight(c) != MaxWeight {
-				t.Fatalf("a refused weight changed the tree: Len %d, weight %d", tr.Len(), tr.ItemWeight(c))
+			if tr.Weight() != MaxWeight || tr.ItemWeight(c) != MaxWeight {
+				t.Fatalf("a refused weight changed the tree: Weight %d, item weight %d", tr.Weight(), tr.ItemWeight(c))
 			}
 		})
 	}
