@@ -38,7 +38,10 @@ var (
 //
 // A List is not safe for concurrent use, and Merge may adjust internal
 // caches of its argument, so the argument must not be used concurrently
-// either.
+// either. A list and the delta it records into (see RecordInto) are one
+// unit here: reading one (Clone, AppendBinary, Equal, String, Context, or
+// merging it elsewhere) may settle counts the other deferred, so neither
+// may be used while the other is.
 type List struct {
 	ctx   clock.CausalContext
 	lz    lazyDots
@@ -50,7 +53,8 @@ type List struct {
 	// (characters typed or removed) not yet counted here: the list's own
 	// while it edits on one, and for a recorder, that of the list
 	// recording into it. Every reader and writer of what those counts
-	// change calls settle first (flush, clearHot and full do).
+	// change calls settle first (flush, clearHot and full do; and out,
+	// when another list recorded into the same delta before).
 	pend *store
 }
 

@@ -7,9 +7,10 @@ import (
 	"github.com/redcrdt/redcrdt/clock"
 )
 
-// Merge joins o into l and reports whether l changed. o is not modified
-// (its lazily kept dots may be folded into its context) and l keeps no
-// reference into it.
+// Merge joins o into l and reports whether l changed. o's content is not
+// modified (its lazily kept dots may be folded into its context, and
+// counts its typing deferred settled, in o and in the list it records
+// into or the delta it records) and l keeps no reference into it.
 //
 // Merging a delta or a full state is one operation: every element o holds
 // that l lacks is integrated at its place (see the package documentation),

@@ -36,8 +36,11 @@ func (l *List) makeFull() {
 
 // out returns the delta a mutator records its change in.
 func (l *List) out() *List {
-	if l.rec != nil {
-		return l.rec
+	if d := l.rec; d != nil {
+		if d.pend != nil && d.pend != l.st {
+			d.pend.settleArmed() // another list's armed run, recorded into d before this change
+		}
+		return d
 	}
 	return newDelta()
 }
@@ -632,7 +635,7 @@ func (l *List) armRemovals(tc cursor, e pdot, next uint64, seq uint64) {
 	if a.target.Replica != s.reps[e.rep()] || a.rm.Replica != h.rep || end != e.seq() || endRm != seq || a.n > 1 && a.step != step {
 		return
 	}
-	vs := &s.vals[h.repIdx]
+	vs := &s.vals[e.rep()] // the element's values, not the remover's
 	c := int(next/chunkMax) + 7
 	if c < vs.base || c-vs.base >= len(vs.chunks) {
 		return
