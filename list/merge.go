@@ -8,9 +8,10 @@ import (
 )
 
 // Merge joins o into l and reports whether l changed. o's content is not
-// modified (its lazily kept dots may be folded into its context, and
-// counts its typing deferred settled, in o and in the list it records
-// into or the delta it records) and l keeps no reference into it.
+// modified, though Merge may fold o's lazily kept dots into its context
+// and settle the counts o's typing deferred (in o, and in the delta it
+// records into or the list recording into it); l keeps no reference into
+// o.
 //
 // Merging a delta or a full state is one operation: every element o holds
 // that l lacks is integrated at its place (see the package documentation),
@@ -20,8 +21,9 @@ import (
 // with a full state, l becomes one.
 //
 // O(m log n) for m runs and removals in o when nothing is held; a full
-// state o costs O(size of o). Held records add O(k log k + v) for the k
-// records (joined into maximal runs) and v values held.
+// state o costs O(size of o). Held records add O(k) for the k held
+// inserts, and O(k log k + v) with v values held when o brings an element
+// or a block (held records are joined into maximal runs as they grow).
 func (l *List) Merge(o *List) bool {
 	if o == l {
 		return false
