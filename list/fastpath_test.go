@@ -422,15 +422,7 @@ func TestRemoveSplitAgainstGeneral(t *testing.T) {
 			fast, general := base.Clone(), base.Clone()
 			fast.st.buildIndex()
 			general.st.buildIndex()
-			df, vf, err := fast.RemoveAt(me, i)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var vg string
-			dg, err := general.removeRanges(me, [][2]int{{i, 1}}, func(_ pdot, v string) { vg = v })
-			if err != nil {
-				t.Fatal(err)
-			}
+			df, vf, dg, vg := removeBothWays(t, fast, general, me, i)
 			// Comparing the states flushes the lazily held dots, which
 			// the backspace path needs; for odd indexes the removal's
 			// state is compared after the backspace only.
@@ -444,14 +436,7 @@ func TestRemoveSplitAgainstGeneral(t *testing.T) {
 			}
 			// A backspace before it: from the hot run if the removal
 			// left one.
-			df, vf, err = fast.RemoveAt(me, i-1)
-			if err != nil {
-				t.Fatal(err)
-			}
-			dg, err = general.removeRanges(me, [][2]int{{i - 1, 1}}, func(_ pdot, v string) { vg = v })
-			if err != nil {
-				t.Fatal(err)
-			}
+			df, vf, dg, vg = removeBothWays(t, fast, general, me, i-1)
 			compareRemoval(t, fmt.Sprintf("seed %d index %d, then %d", seed, i, i-1), fast, general, df, dg, vf, vg)
 		}
 	}
@@ -476,15 +461,7 @@ func TestForwardDeleteAgainstGeneral(t *testing.T) {
 				if h := &fast.st.hot; h.fwd && h.pos == i {
 					fwd++
 				}
-				df, vf, err := fast.RemoveAt(me, i)
-				if err != nil {
-					t.Fatal(err)
-				}
-				var vg string
-				dg, err := general.removeRanges(me, [][2]int{{i, 1}}, func(_ pdot, v string) { vg = v })
-				if err != nil {
-					t.Fatal(err)
-				}
+				df, vf, dg, vg := removeBothWays(t, fast, general, me, i)
 				// Comparing the states flushes the lazily held dots,
 				// which forwardDelete needs: only the last delete's
 				// state is compared.
@@ -837,4 +814,20 @@ func TestArmedTypingAgainstSettled(t *testing.T) {
 			t.Logf("seed %d: %d characters typed armed, %d removed", seed, armed, armedRm)
 		}
 	}
+}
+
+// removeBothWays removes the element at index i from fast through RemoveAt
+// (its fast paths) and from general through the general removal path, and
+// returns each delta and removed value.
+func removeBothWays(t *testing.T, fast, general *List, at clock.ReplicaID, i int) (df *List, vf string, dg *List, vg string) {
+	t.Helper()
+	df, vf, err := fast.RemoveAt(at, i)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dg, err = general.removeRanges(at, [][2]int{{i, 1}}, func(_ pdot, v string) { vg = v })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return df, vf, dg, vg
 }

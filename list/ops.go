@@ -579,24 +579,12 @@ func (l *List) backspace() (*List, string, bool) {
 		return nil, "", false
 	}
 	l.lz.to = seq
-	value := s.vals[e.rep()].take(x.val + uint64(n-1))
-	if len(s.lww) > 0 {
-		delete(s.lww, e)
-	}
+	value := s.takeRemoved(e, x.val+uint64(n-1))
 	t.id, t.rm, t.l = e, mkdot(rep, seq), e.add(-1)
 	t.n++
 	t.kind = stepKind(int(step))
 	x.n--
-	s.setWeight(c, n-1)
-	if tc.Leaf != c.Leaf && s.indexed {
-		s.setSeqLeaf(e.rep(), e.seq(), tc.Leaf)
-	}
-	s.tombs++
-	d := l.out()
-	d.recs.addRem1(clock.Dot{Replica: s.reps[e.rep()], Seq: e.seq()}, clock.Dot{Replica: at, Seq: seq})
-	if !d.lz.join(at, seq, seq) { // noteDots' usual case, inlined
-		d.noteDots(at, seq, seq)
-	}
+	d := l.recordHotRemoval(c, tc, n, e, at, seq)
 	h.pos--
 	h.typing = false
 	l.armRemovals(tc, e, x.val+uint64(n-2), seq)
@@ -739,16 +727,34 @@ func (l *List) forwardDelete() (*List, string, bool) {
 		return nil, "", false
 	}
 	l.lz.to = seq
-	value := s.vals[e.rep()].take(x.val)
-	if len(s.lww) > 0 {
-		delete(s.lww, e)
-	}
+	value := s.takeRemoved(e, x.val)
 	x.l = e
 	x.id++
 	x.val++
 	x.n--
 	t.n++
 	t.kind = stepKind(int(step))
+	d := l.recordHotRemoval(c, tc, n, e, at, seq)
+	l.armRemovals(tc, e, x.val, seq)
+	return d, value, true
+}
+
+// takeRemoved returns the value of the removed element e, in value slot
+// slot, and frees the slot and any LSET kept for e.
+func (s *store) takeRemoved(e pdot, slot uint64) string {
+	value := s.vals[e.rep()].take(slot)
+	if len(s.lww) > 0 {
+		delete(s.lww, e)
+	}
+	return value
+}
+
+// recordHotRemoval finishes backspace's or forwardDelete's work once the
+// element e has moved from the hot run at c, of n elements before, to the
+// tombstone run at tc, removed by dot seq of replica at: weights, index,
+// tombstone count, and the removal recorded. It returns the delta.
+func (l *List) recordHotRemoval(c, tc cursor, n int, e pdot, at clock.ReplicaID, seq uint64) *List {
+	s := l.st
 	s.setWeight(c, n-1)
 	if tc.Leaf != c.Leaf && s.indexed {
 		s.setSeqLeaf(e.rep(), e.seq(), tc.Leaf)
@@ -759,8 +765,7 @@ func (l *List) forwardDelete() (*List, string, bool) {
 	if !d.lz.join(at, seq, seq) { // noteDots' usual case, inlined
 		d.noteDots(at, seq, seq)
 	}
-	l.armRemovals(tc, e, x.val, seq)
-	return d, value, true
+	return d
 }
 
 // nextSeq returns the sequence number rep's next dot will have.
