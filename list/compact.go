@@ -45,7 +45,7 @@ type span struct {
 // integrations compare them with lies outside it, so "somewhere inside the
 // block" is exact enough.
 func (l *List) Compact(stable clock.VersionVector) int {
-	if l.delta || l.st == nil || len(l.recs.ins) > 0 {
+	if l.delta || l.st == nil || l.recs.ins.len() > 0 {
 		return 0
 	}
 	l.clearHot()

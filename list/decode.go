@@ -366,7 +366,7 @@ func (d *decoder) records() records {
 	n := d.r.Count(4)
 	for i := 0; i < n && d.r.Err() == nil; i++ {
 		tomb := d.r.Bool()
-		r.ins = append(r.ins, d.ins(tomb))
+		r.ins.push(d.ins(tomb))
 	}
 	n = d.r.Count(4)
 	for i := 0; i < n && d.r.Err() == nil; i++ {
@@ -383,7 +383,7 @@ func (d *decoder) records() records {
 			break
 		}
 		x.n = int(c)
-		r.rem = append(r.rem, x)
+		r.rem.push(x)
 	}
 	n = d.r.Count(5)
 	for i := 0; i < n && d.r.Err() == nil; i++ {
@@ -405,8 +405,7 @@ func (l *List) checkRecords(r *wire.Reader, recs *records, st *store) {
 		r.Fail("list: records not in normal form")
 		return
 	}
-	for i := range recs.ins {
-		x := &recs.ins[i]
+	for x := range recs.ins.all() {
 		if in, k := l.ctx.Run(x.id, uint64(x.n), 1); in != l.delta || k != uint64(x.n) {
 			r.Fail("list: record outside its context")
 			return
@@ -417,8 +416,7 @@ func (l *List) checkRecords(r *wire.Reader, recs *records, st *store) {
 	}
 	// A full state holds a removal or an LSET back only while its target
 	// is not there: one of an element it holds would have been applied.
-	for i := range recs.rem {
-		x := &recs.rem[i]
+	for x := range recs.rem.all() {
 		if rep, ok := st.repIdx[x.target.Replica]; ok {
 			if _, there := st.nextElem(rep, x.target.Seq, x.target.Seq+uint64(x.n)-1); there {
 				r.Fail("list: a held removal of an element the state holds")

@@ -329,7 +329,7 @@ func TestDecodeBoundsFarPagesRemoval(t *testing.T) {
 		if i > 1 {
 			prev = clock.Dot{Replica: 1, Seq: uint64(i-1) << 20}
 		}
-		d.recs.ins = []insRec{{id: clock.Dot{Replica: 1, Seq: seq}, n: 1, l: prev, vals: recVals{s: []string{""}}}}
+		d.recs.ins = chunksOf([]insRec{{id: clock.Dot{Replica: 1, Seq: seq}, n: 1, l: prev, vals: recVals{s: []string{""}}}})
 		d.ctx.AddRange(1, seq, seq)
 		s.Merge(d)
 	}
@@ -345,7 +345,7 @@ func TestDecodeBoundsFarPagesRemoval(t *testing.T) {
 	rm := &List{delta: true}
 	end := uint64(far+1) << 20
 	for lo, seq := uint64(1), uint64(1); lo < end; lo, seq = lo+1<<31, seq+1 {
-		rm.recs.rem = append(rm.recs.rem, remRec{target: clock.Dot{Replica: 1, Seq: lo}, n: int(min(1<<31, end-lo)), rm: clock.Dot{Replica: 2, Seq: seq}})
+		rm.recs.rem.push(remRec{target: clock.Dot{Replica: 1, Seq: lo}, n: int(min(1<<31, end-lo)), rm: clock.Dot{Replica: 2, Seq: seq}})
 		rm.ctx.Add(clock.Dot{Replica: 2, Seq: seq})
 	}
 	renc, err := rm.AppendBinary(nil)
@@ -411,7 +411,7 @@ func TestDecodeBoundsManyBlocks(t *testing.T) {
 func TestDecodeHeldRecordsOfHeldElements(t *testing.T) {
 	for name, mod := range map[string]func(l *List){
 		"held removal": func(l *List) {
-			l.recs.rem = append(l.recs.rem, remRec{target: clock.Dot{Replica: 1, Seq: 1}, n: 1, rm: clock.Dot{Replica: 2, Seq: 1}})
+			l.recs.rem.push(remRec{target: clock.Dot{Replica: 1, Seq: 1}, n: 1, rm: clock.Dot{Replica: 2, Seq: 1}})
 		},
 		"held LSET": func(l *List) {
 			l.recs.set = append(l.recs.set, setRec{target: clock.Dot{Replica: 1, Seq: 1}, at: clock.Stamp{Time: 5, Replica: 2}, value: "z", dot: clock.Dot{Replica: 2, Seq: 1}})
@@ -459,8 +459,8 @@ func TestDecodeBoundsHeldInsertLongContext(t *testing.T) {
 	}
 	ctx := l.Context()
 	switch {
-	case l.Len() != 0 || len(l.recs.ins) != 1:
-		t.Fatalf("Len %d, %d held inserts; want the insert held", l.Len(), len(l.recs.ins))
+	case l.Len() != 0 || l.recs.ins.len() != 1:
+		t.Fatalf("Len %d, %d held inserts; want the insert held", l.Len(), l.recs.ins.len())
 	case ctx.Contains(clock.Dot{Replica: ra, Seq: 2}):
 		t.Fatal("the context took the held element's dot")
 	case !ctx.Contains(clock.Dot{Replica: ra, Seq: 3}) || !ctx.Contains(clock.Dot{Replica: ra, Seq: maxSeq}):

@@ -22,7 +22,7 @@ const (
 // RecordInto). O(n).
 func (l *List) Clone() *List {
 	l.flush()
-	c := &List{ctx: l.ctx.Clone(), delta: l.delta, recs: l.recs.clone()}
+	c := &List{ctx: l.ctx.Clone(), delta: l.delta, heldJoined: l.heldJoined, recs: l.recs.clone()}
 	if l.st != nil {
 		c.st = l.st.clone()
 	}
@@ -251,13 +251,13 @@ func (e *encoder) collect(s *store, items []canon, r *records) {
 			e.note(s.unpack(k))
 		}
 	}
-	for _, x := range r.ins {
+	for x := range r.ins.all() {
 		e.note(x.id)
 		e.note(x.l)
 		e.note(x.r)
 		e.note(x.rm)
 	}
-	for _, x := range r.rem {
+	for x := range r.rem.all() {
 		e.note(x.target)
 		e.note(x.rm)
 	}
@@ -337,14 +337,13 @@ func appendRecords(b []byte, r *records) []byte {
 }
 
 func appendRecordsWith(b []byte, e *encoder, r *records) []byte {
-	b = wire.AppendUvarint(b, uint64(len(r.ins)))
-	for i := range r.ins {
-		x := &r.ins[i]
+	b = wire.AppendUvarint(b, uint64(r.ins.len()))
+	for x := range r.ins.all() {
 		b = wire.AppendBool(b, x.rm.Seq != 0)
 		b = e.appendIns(b, x)
 	}
-	b = wire.AppendUvarint(b, uint64(len(r.rem)))
-	for _, x := range r.rem {
+	b = wire.AppendUvarint(b, uint64(r.rem.len()))
+	for x := range r.rem.all() {
 		b = e.dot(b, x.target)
 		b = wire.AppendUvarint(b, uint64(x.n))
 		b = e.dot(b, x.rm)

@@ -255,7 +255,7 @@ func TestBackspaceOthersText(t *testing.T) {
 			t.Errorf("element %d removed with dot %v, not by %d", i, rm, tb)
 		}
 	}
-	for _, x := range db.recs.rem {
+	for x := range db.recs.rem.all() {
 		if x.rm.Replica != tb {
 			t.Errorf("removal record %+v not by %d", x, tb)
 		}

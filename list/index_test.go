@@ -117,8 +117,8 @@ func TestHeldInsertsAndALongContext(t *testing.T) {
 	dy := deltaMissingOrigin(t, ra)
 	l := New()
 	l.Merge(dy)
-	if len(l.recs.ins) != 1 {
-		t.Fatalf("%d held inserts, want 1", len(l.recs.ins))
+	if l.recs.ins.len() != 1 {
+		t.Fatalf("%d held inserts, want 1", l.recs.ins.len())
 	}
 	o := NewDelta()
 	o.ctx.AddRange(rb, 1, 1<<40)
@@ -133,8 +133,8 @@ func TestHeldInsertsAndALongContext(t *testing.T) {
 		t.Fatal("the context took the held element's dot")
 	case !ctx.Contains(clock.Dot{Replica: ra, Seq: 1}) || !ctx.Contains(clock.Dot{Replica: ra, Seq: 3}):
 		t.Fatal("the context lost the dots around the held element")
-	case len(l.recs.ins) != 1:
-		t.Fatalf("%d held inserts after the merge, want 1", len(l.recs.ins))
+	case l.recs.ins.len() != 1:
+		t.Fatalf("%d held inserts after the merge, want 1", l.recs.ins.len())
 	}
 }
 
@@ -209,8 +209,8 @@ func TestHeldKeystrokesJoin(t *testing.T) {
 		if l.Merge(d) {
 			t.Fatalf("merging held keystroke %d again reported a change", i+1)
 		}
-		if len(l.recs.ins) > 2+heldSlack || l.Len() != 0 {
-			t.Fatalf("after keystroke %d: %d held inserts, Len %d; want at most %d and 0", i+1, len(l.recs.ins), l.Len(), 2+heldSlack)
+		if l.recs.ins.len() > 2+heldSlack || l.Len() != 0 {
+			t.Fatalf("after keystroke %d: %d held inserts, Len %d; want at most %d and 0", i+1, l.recs.ins.len(), l.Len(), 2+heldSlack)
 		}
 	}
 	if !l.Merge(deltas[0]) {

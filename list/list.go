@@ -46,9 +46,12 @@ type List struct {
 	ctx   clock.CausalContext
 	lz    lazyDots
 	delta bool
-	st    *store  // full state: the integrated elements (nil while empty)
-	recs  records // delta: its operations; full state: those held back
-	rec   *List   // RecordInto's target
+	// heldJoined is the number of held records the last normalize left
+	// (see mergeInto).
+	heldJoined uint32
+	st         *store  // full state: the integrated elements (nil while empty)
+	recs       records // delta: its operations; full state: those held back
+	rec        *List   // RecordInto's target
 	// pend is the store whose armed hot run (see hotRun) has keystrokes
 	// (characters typed or removed) not yet counted here: the list's own
 	// while it edits on one, and for a recorder, that of the list
@@ -437,7 +440,7 @@ func (l *List) String() string {
 	}
 	b.WriteString(" ")
 	b.WriteString(l.context().String())
-	for _, x := range l.recs.ins {
+	for x := range l.recs.ins.all() {
 		fmt.Fprintf(&b, " ins(%v+%d %v,%v", x.id, x.n, x.l, x.r)
 		if x.rm.Seq != 0 {
 			fmt.Fprintf(&b, " rm %v", x.rm)
@@ -446,7 +449,7 @@ func (l *List) String() string {
 		}
 		b.WriteString(")")
 	}
-	for _, x := range l.recs.rem {
+	for x := range l.recs.rem.all() {
 		fmt.Fprintf(&b, " rem(%v+%d by %v)", x.target, x.n, x.rm)
 	}
 	for _, x := range l.recs.set {

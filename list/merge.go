@@ -67,16 +67,16 @@ func (l *List) isEmptyState() bool {
 // lacks, by their dots.
 func (l *List) mergeDelta(o *List) bool {
 	ctx := l.context()
-	for i := range o.recs.ins {
-		clipIns(&o.recs.ins[i], ctx, func(x insRec) {
+	for x := range o.recs.ins.all() {
+		clipIns(x, ctx, func(x insRec) {
 			x.vals = x.vals.clone()
-			l.recs.ins = append(l.recs.ins, x)
+			l.recs.ins.push(x)
 		}, func(x remRec) {
-			clipRem(&x, ctx, func(x remRec) { l.recs.rem = append(l.recs.rem, x) })
+			clipRem(&x, ctx, func(x remRec) { l.recs.rem.push(x) })
 		})
 	}
-	for _, x := range o.recs.rem {
-		clipRem(&x, ctx, func(x remRec) { l.recs.rem = append(l.recs.rem, x) })
+	for x := range o.recs.rem.all() {
+		clipRem(x, ctx, func(x remRec) { l.recs.rem.push(x) })
 	}
 	for _, x := range o.recs.set {
 		if x.dot.Seq == 0 || !ctx.Contains(x.dot) {
@@ -171,17 +171,17 @@ func (l *List) gather(in *incoming, o *List) {
 	}
 	// Room for o's records at once: a large delta (a replica's history)
 	// would otherwise regrow in.ins from scratch.
-	in.ins = slices.Grow(in.ins, len(o.recs.ins))
-	in.rem = slices.Grow(in.rem, len(o.recs.rem))
-	for i := range o.recs.ins {
-		clipIns(&o.recs.ins[i], ctx, func(x insRec) {
+	in.ins = slices.Grow(in.ins, o.recs.ins.len())
+	in.rem = slices.Grow(in.rem, o.recs.rem.len())
+	for x := range o.recs.ins.all() {
+		clipIns(x, ctx, func(x insRec) {
 			// x.vals still aliases o: integration copies the values,
 			// and holding a record clones them.
 			in.ins = append(in.ins, inRec{insRec: x, outside: !o.delta})
 		}, addRem)
 	}
-	for _, x := range o.recs.rem {
-		addRem(x)
+	for x := range o.recs.rem.all() {
+		addRem(*x)
 	}
 	for _, x := range o.recs.set {
 		if x.dot.Seq == 0 || !ctx.Contains(x.dot) {
@@ -232,13 +232,13 @@ func (l *List) mergeInto(o *List) bool {
 	s.cacheLeaf = nil
 	ctx := l.context()
 	heldBefore := l.recs // left as it is: the merge holds into new slices
-	heldJoined := l.recs.joined
+	heldJoined := int(l.heldJoined)
 
 	in := &s.scratch
 	defer in.reset()
 	l.recs = records{}
 	l.gather(in, o)
-	if len(heldBefore.ins) > 0 && len(in.ins) > 0 {
+	if heldBefore.ins.len() > 0 && len(in.ins) > 0 {
 		dropHeld(in, heldRanges(&heldBefore))
 	}
 
@@ -265,15 +265,15 @@ func (l *List) mergeInto(o *List) bool {
 	// What l held back before can go in only if this merge brought an
 	// element or a block; else it stays held as it was, untouched.
 	if len(in.blocks) > 0 || integratedAny(in) {
-		for _, x := range heldBefore.ins {
-			in.ins = append(in.ins, inRec{insRec: x, outside: true, own: true})
+		for x := range heldBefore.ins.all() {
+			in.ins = append(in.ins, inRec{insRec: *x, outside: true, own: true})
 		}
 		l.retryHeld(in, held)
-		in.rem = append(in.rem, heldBefore.rem...)
+		in.rem = append(in.rem, heldBefore.rem.flat()...)
 		in.set = append(in.set, heldBefore.set...)
 	} else {
-		held.ins = append(held.ins, heldBefore.ins...)
-		held.rem = append(held.rem, heldBefore.rem...)
+		held.ins.pushAll(&heldBefore.ins)
+		held.rem.pushAll(&heldBefore.rem)
 		held.set = append(held.set, heldBefore.set...)
 	}
 	for i := range in.rem {
@@ -308,9 +308,9 @@ func (l *List) mergeInto(o *List) bool {
 	// every merge.
 	if k := l.recs.count(); k > 2*heldJoined+heldSlack {
 		l.recs = l.recs.normalize()
-		l.recs.joined = l.recs.count()
+		l.heldJoined = uint32(l.recs.count())
 	} else {
-		l.recs.joined = heldJoined
+		l.heldJoined = uint32(heldJoined)
 	}
 	return changed || !bytes.Equal(encodeHeld(&heldBefore), encodeHeld(&l.recs))
 }
@@ -318,8 +318,8 @@ func (l *List) mergeInto(o *List) bool {
 // heldRanges returns the elements r's inserts give, as ascending maximal
 // ranges. O(k log k) for k inserts.
 func heldRanges(r *records) []dotRange {
-	out := make([]dotRange, 0, len(r.ins))
-	for _, x := range r.ins {
+	out := make([]dotRange, 0, r.ins.len())
+	for x := range r.ins.all() {
 		out = append(out, dotRange{rep: x.id.Replica, lo: x.id.Seq, hi: x.id.Seq + uint64(x.n) - 1})
 	}
 	slices.SortFunc(out, func(a, b dotRange) int {
@@ -400,7 +400,7 @@ func (l *List) retryHeld(in *incoming, held *records) {
 			in.ins[i].state = recPending
 		}
 	}
-	held.ins = held.ins[:0]
+	held.ins.reset()
 	l.integrateAll(in, held)
 }
 
@@ -426,8 +426,7 @@ func (l *List) placeable(b blockRec) bool {
 // heldIn reports whether ctx holds an element dot of a held insert.
 // O(held inserts · pieces; see clock.CausalContext.Run).
 func (l *List) heldIn(ctx *clock.CausalContext) bool {
-	for i := range l.recs.ins {
-		x := &l.recs.ins[i]
+	for x := range l.recs.ins.all() {
 		if in, k := ctx.Run(x.id, uint64(x.n), 1); in || k < uint64(x.n) {
 			return true
 		}
@@ -441,8 +440,7 @@ func (l *List) heldIn(ctx *clock.CausalContext) bool {
 // inserts) · log), whatever the number of dots.
 func (l *List) mergeCtxExcept(dst, src *clock.CausalContext) bool {
 	held := map[clock.ReplicaID][][2]uint64{}
-	for i := range l.recs.ins {
-		x := &l.recs.ins[i]
+	for x := range l.recs.ins.all() {
 		held[x.id.Replica] = append(held[x.id.Replica], [2]uint64{x.id.Seq, x.id.Seq + uint64(x.n) - 1})
 	}
 	for _, hs := range held {
@@ -548,7 +546,7 @@ func (l *List) integrateAll(in *incoming, held *records) {
 					recs[t].state = recDone
 				} else {
 					recs[t].state = recHeld
-					held.ins = append(held.ins, recs[t].hold())
+					held.ins.push(recs[t].hold())
 				}
 				stack = stack[:len(stack)-1]
 				continue
@@ -559,7 +557,7 @@ func (l *List) integrateAll(in *incoming, held *records) {
 				continue
 			}
 			recs[t].state = recHeld
-			held.ins = append(held.ins, recs[t].hold())
+			held.ins.push(recs[t].hold())
 			stack = stack[:len(stack)-1]
 		}
 	}

@@ -24,7 +24,7 @@ import (
 func (r *records) normalize() records {
 	var out records
 	rms := removals(r)
-	ins := slices.Clone(r.ins)
+	ins := r.ins.flat()
 	slices.SortFunc(ins, func(a, b insRec) int { return a.id.Compare(b.id) })
 	var given []dotRange // the elements the inserts give, ascending
 	var prevEnd clock.Dot
@@ -143,9 +143,9 @@ func removed(rms []remRec, d clock.Dot) bool {
 // last insert's step and direction, which the rest of x need not share).
 // What is left of x starts a new insert.
 func (r *records) addInsGreedy(x insRec) {
-	if n := len(r.ins); n > 0 && x.n > 1 {
-		if k := min(x.n, maxRunLen-r.ins[n-1].n); k > 1 {
-			probe, part := r.ins[n-1], x.slice(0, k)
+	if r.ins.len() > 0 && x.n > 1 {
+		if k := min(x.n, maxRunLen-r.ins.last().n); k > 1 {
+			probe, part := *r.ins.last(), x.slice(0, k)
 			if joinIns(&probe, &part) {
 				r.addIns(part)
 				if k == x.n {
@@ -155,7 +155,7 @@ func (r *records) addInsGreedy(x insRec) {
 			}
 		}
 		if x.n > 1 {
-			probe, head := r.ins[n-1], x.slice(0, 1)
+			probe, head := *r.ins.last(), x.slice(0, 1)
 			if joinIns(&probe, &head) {
 				r.addIns(head)
 				x = x.slice(1, x.n)
@@ -168,9 +168,9 @@ func (r *records) addInsGreedy(x insRec) {
 // addRemGreedy appends x as element-by-element joining would; see
 // addInsGreedy.
 func (r *records) addRemGreedy(x remRec) {
-	if n := len(r.rem); n > 0 && x.n > 1 {
-		if k := min(x.n, maxRunLen-r.rem[n-1].n); k > 1 {
-			probe, part := r.rem[n-1], x.slice(0, k)
+	if r.rem.len() > 0 && x.n > 1 {
+		if k := min(x.n, maxRunLen-r.rem.last().n); k > 1 {
+			probe, part := *r.rem.last(), x.slice(0, k)
 			if joinRem(&probe, &part) {
 				r.addRem(part)
 				if k == x.n {
@@ -180,7 +180,7 @@ func (r *records) addRemGreedy(x remRec) {
 			}
 		}
 		if x.n > 1 {
-			probe, head := r.rem[n-1], x.slice(0, 1)
+			probe, head := *r.rem.last(), x.slice(0, 1)
 			if joinRem(&probe, &head) {
 				r.addRem(head)
 				x = x.slice(1, x.n)
@@ -234,12 +234,11 @@ func removals(r *records) []remRec {
 			q: rm.Replica, step: s, c: int64(rm.Seq) - s*int64(target.Seq), id: len(lines),
 		})
 	}
-	for i := range r.rem {
-		x := &r.rem[i]
+	for x := range r.rem.all() {
 		add(x.target, x.n, x.rm, x.step)
 	}
-	for i := range r.ins {
-		if x := &r.ins[i]; x.rm.Seq != 0 {
+	for x := range r.ins.all() {
+		if x.rm.Seq != 0 {
 			add(x.id, x.n, x.rm, x.step)
 		}
 	}

@@ -35,24 +35,24 @@ func TestNormalizeMatchesByElement(t *testing.T) {
 func TestNormalizeHugeRemovals(t *testing.T) {
 	const n = 1 << 31
 	r := records{
-		ins: []insRec{{id: clock.Dot{Replica: 1, Seq: 1}, n: n, rm: clock.Dot{Replica: 2, Seq: 10}, step: 1}},
-		rem: []remRec{
+		ins: chunksOf([]insRec{{id: clock.Dot{Replica: 1, Seq: 1}, n: n, rm: clock.Dot{Replica: 2, Seq: 10}, step: 1}}),
+		rem: chunksOf([]remRec{
 			{target: clock.Dot{Replica: 1, Seq: 5}, n: n, rm: clock.Dot{Replica: 2, Seq: n + 3}, step: -1},
 			{target: clock.Dot{Replica: 3, Seq: 1}, n: n, rm: clock.Dot{Replica: 1, Seq: 1}, step: 0},
-		},
+		}),
 	}
 	got := r.normalize()
 	// Target 1.t is removed by 2.(9+t) up to where n+8−t is lower, from
 	// t = n/2 on; 3.* by 1.1.
 	want := records{
-		ins: []insRec{
+		ins: chunksOf([]insRec{
 			{id: clock.Dot{Replica: 1, Seq: 1}, n: n/2 - 1, rm: clock.Dot{Replica: 2, Seq: 10}, step: 1},
 			{id: clock.Dot{Replica: 1, Seq: n / 2}, n: n/2 + 1, l: clock.Dot{Replica: 1, Seq: n/2 - 1}, rm: clock.Dot{Replica: 2, Seq: n/2 + 8}, step: -1},
-		},
-		rem: []remRec{
+		}),
+		rem: chunksOf([]remRec{
 			{target: clock.Dot{Replica: 1, Seq: n + 1}, n: 4, rm: clock.Dot{Replica: 2, Seq: 7}, step: -1},
 			{target: clock.Dot{Replica: 3, Seq: 1}, n: n, rm: clock.Dot{Replica: 1, Seq: 1}},
-		},
+		}),
 	}
 	if g, w := appendRecords(nil, &got), appendRecords(nil, &want); !bytes.Equal(g, w) {
 		t.Fatalf("normalize = %+v\nwant        %+v", got, want)
@@ -65,25 +65,25 @@ func TestNormalizeHugeRemovals(t *testing.T) {
 func TestNormalizeCapsRecords(t *testing.T) {
 	rm := clock.Dot{Replica: 2, Seq: 1}
 	r := records{
-		ins: []insRec{
+		ins: chunksOf([]insRec{
 			{id: clock.Dot{Replica: 1, Seq: 1}, n: maxRunLen - 2, rm: rm},
 			{id: clock.Dot{Replica: 1, Seq: maxRunLen - 1}, n: 5, l: clock.Dot{Replica: 1, Seq: maxRunLen - 2}, rm: rm},
-		},
-		rem: []remRec{
+		}),
+		rem: chunksOf([]remRec{
 			{target: clock.Dot{Replica: 3, Seq: 1}, n: maxRunLen - 1, rm: rm},
 			{target: clock.Dot{Replica: 3, Seq: maxRunLen}, n: 4, rm: rm},
-		},
+		}),
 	}
 	got := r.normalize()
 	want := records{
-		ins: []insRec{
+		ins: chunksOf([]insRec{
 			{id: clock.Dot{Replica: 1, Seq: 1}, n: maxRunLen, rm: rm},
 			{id: clock.Dot{Replica: 1, Seq: maxRunLen + 1}, n: 3, l: clock.Dot{Replica: 1, Seq: maxRunLen}, rm: rm},
-		},
-		rem: []remRec{
+		}),
+		rem: chunksOf([]remRec{
 			{target: clock.Dot{Replica: 3, Seq: 1}, n: maxRunLen, rm: rm},
 			{target: clock.Dot{Replica: 3, Seq: maxRunLen + 1}, n: 3, rm: rm},
-		},
+		}),
 	}
 	if g, w := appendRecords(nil, &got), appendRecords(nil, &want); !bytes.Equal(g, w) {
 		t.Fatalf("normalize = %+v\nwant        %+v", got, want)
@@ -135,7 +135,7 @@ func randomRecords(rng *rand.Rand) records {
 			x.rm, x.step = line(x.n)
 			x.vals = recVals{}
 		}
-		r.ins = append(r.ins, x)
+		r.ins.push(x)
 	}
 	for range rng.IntN(6) {
 		var target clock.Dot
@@ -147,7 +147,7 @@ func randomRecords(rng *rand.Rand) records {
 		}
 		n := 1 + rng.IntN(10)
 		rm, step := line(n)
-		r.rem = append(r.rem, remRec{target: target, n: n, rm: rm, step: step})
+		r.rem.push(remRec{target: target, n: n, rm: rm, step: step})
 	}
 	for range rng.IntN(4) {
 		b := &bases[rng.IntN(len(bases))]
@@ -158,8 +158,8 @@ func randomRecords(rng *rand.Rand) records {
 			dot:    clock.Dot{Replica: 3, Seq: uint64(1 + rng.IntN(9))},
 		})
 	}
-	rng.Shuffle(len(r.ins), func(i, j int) { r.ins[i], r.ins[j] = r.ins[j], r.ins[i] })
-	rng.Shuffle(len(r.rem), func(i, j int) { r.rem[i], r.rem[j] = r.rem[j], r.rem[i] })
+	rng.Shuffle(r.ins.len(), func(i, j int) { a, b := r.ins.at(i), r.ins.at(j); *a, *b = *b, *a })
+	rng.Shuffle(r.rem.len(), func(i, j int) { a, b := r.rem.at(i), r.rem.at(j); *a, *b = *b, *a })
 	return r
 }
 
@@ -173,23 +173,21 @@ func (r *records) normalizeByElement() records {
 		inserted   bool // applied to an insert
 	}
 	total := 0
-	for i := range r.rem {
-		total += r.rem[i].n
+	for x := range r.rem.all() {
+		total += x.n
 	}
-	for i := range r.ins {
-		if r.ins[i].rm.Seq != 0 {
-			total += r.ins[i].n
+	for x := range r.ins.all() {
+		if x.rm.Seq != 0 {
+			total += x.n
 		}
 	}
 	rms := make([]rm, 0, total)
-	for i := range r.rem {
-		x := &r.rem[i]
+	for x := range r.rem.all() {
 		for k := range x.n {
 			rms = append(rms, rm{target: shift(x.target, k), rm: x.rmAt(k)})
 		}
 	}
-	for i := range r.ins {
-		x := &r.ins[i]
+	for x := range r.ins.all() {
 		if x.rm.Seq != 0 {
 			for k := range x.n {
 				rms = append(rms, rm{target: x.dotAt(k), rm: x.rmAt(k)})
@@ -207,7 +205,7 @@ func (r *records) normalizeByElement() records {
 		return slices.BinarySearchFunc(rms, d, func(x rm, d clock.Dot) int { return x.target.Compare(d) })
 	}
 	// Inserts, element by element in dot order, with removals applied.
-	ins := slices.Clone(r.ins)
+	ins := r.ins.flat()
 	slices.SortFunc(ins, func(a, b insRec) int { return a.id.Compare(b.id) })
 	var prevEnd clock.Dot
 	for i := range ins {

@@ -100,12 +100,12 @@ func (l *List) typeOn(values []string) (*List, bool) {
 	s := l.st
 	h := &s.hot
 	d := h.rec
-	if s.tree.Gen() != h.gen || len(d.recs.ins) != h.recN {
+	if s.tree.Gen() != h.gen || d.recs.ins.len() != h.recN {
 		return nil, false
 	}
 	n := len(values)
 	x := s.tree.At(h.c)
-	last := &d.recs.ins[h.recN-1]
+	last := d.recs.ins.last()
 	end := x.id.seq() + uint64(x.n)
 	if last.id.Seq+uint64(last.n) != end || last.id.Replica != h.rep || last.rm.Seq != 0 || last.back {
 		return nil, false
@@ -167,11 +167,11 @@ func (l *List) typeByte(b byte) (*List, bool) {
 	h := &s.hot
 	d := h.rec
 	r := &d.recs
-	if s.tree.Gen() != h.gen || len(r.ins) != h.recN {
+	if s.tree.Gen() != h.gen || r.ins.len() != h.recN {
 		return nil, false
 	}
 	x := s.tree.At(h.c)
-	last := &r.ins[h.recN-1]
+	last := r.ins.last()
 	end := x.id.seq() + uint64(x.n)
 	if last.id.Seq+uint64(last.n) != end || last.id.Replica != h.rep || last.rm.Seq != 0 || last.back ||
 		x.n == maxRunLen || last.n >= maxRunLen || !x.live() || end > maxSeq ||
@@ -271,8 +271,8 @@ func (l *List) typeArmed(b byte) (*List, bool) {
 func (s *store) settleArmed() {
 	h := &s.hot
 	d := h.rec
-	if k := h.rk; k > 0 && d.pend == s && len(d.recs.rem) == h.remN {
-		a := &d.recs.rem[h.remN-1]
+	if k := h.rk; k > 0 && d.pend == s && d.recs.rem.len() == h.remN {
+		a := d.recs.rem.last()
 		if h.fwd {
 			a.step = 1
 		} else {
@@ -287,9 +287,9 @@ func (s *store) settleArmed() {
 		vs := &s.vals[h.repIdx]
 		vs.live[int(vs.next/chunkMax)+7-vs.base] += int32(k)
 		vs.next += uint64(k)
-		if d.pend == s && len(d.recs.ins) == h.recN {
+		if d.pend == s && d.recs.ins.len() == h.recN {
 			r := &d.recs
-			last := &r.ins[h.recN-1]
+			last := r.ins.last()
 			nb, lb := len(r.bbuf), len(last.vals.b)
 			r.bbuf = r.bbuf[:nb+k]
 			last.vals.b = r.bbuf[nb-lb : nb+k : nb+k]
@@ -339,15 +339,15 @@ func (l *List) hotForTyping(c cursor, pos int, at clock.ReplicaID, rep uint16) {
 	d := l.rec
 	x := s.tree.At(c)
 	end := x.id.seq() + uint64(x.n)
-	if len(d.recs.ins) == 0 || x.id.rep() != rep || !x.live() || x.back() || l.nextSeq(at) != end ||
+	if d.recs.ins.len() == 0 || x.id.rep() != rep || !x.live() || x.back() || l.nextSeq(at) != end ||
 		!s.vals[rep].canExtend(x.val+uint64(x.n)-1) {
 		return
 	}
-	last := &d.recs.ins[len(d.recs.ins)-1]
+	last := d.recs.ins.last()
 	if last.id.Replica != at || last.rm.Seq != 0 || last.back || last.id.Seq+uint64(last.n) != end {
 		return
 	}
-	s.hot = hotRun{valid: true, typing: true, rec: d, gen: s.tree.Gen(), c: c, pos: pos, rep: at, repIdx: rep, recN: len(d.recs.ins)}
+	s.hot = hotRun{valid: true, typing: true, rec: d, gen: s.tree.Gen(), c: c, pos: pos, rep: at, repIdx: rep, recN: d.recs.ins.len()}
 }
 
 // InsertBefore inserts value before the first element equal to pivot
@@ -612,10 +612,10 @@ func (l *List) armRemovals(tc cursor, e pdot, next uint64, seq uint64) {
 		step = 1
 	}
 	r := &d.recs
-	if t.kind != stepKind(step) || len(r.rem) == 0 {
+	if t.kind != stepKind(step) || r.rem.len() == 0 {
 		return
 	}
-	a := &r.rem[len(r.rem)-1]
+	a := r.rem.last()
 	end, endRm := a.target.Seq, a.rm.Seq // the lowest, where a backspace extends a
 	if h.fwd {
 		end, endRm = a.target.Seq+uint64(a.n)-1, a.rmAt(a.n-1).Seq
@@ -640,7 +640,7 @@ func (l *List) armRemovals(tc cursor, e pdot, next uint64, seq uint64) {
 		d.pend.settleArmed()
 	}
 	h.rec, h.typist, h.tc, h.vr, h.vrLo, h.live, h.room, h.rk = d, l, tc, ch.b, uint64(c-7)*chunkMax, live, room, 0
-	h.remN = len(r.rem)
+	h.remN = r.rem.len()
 	l.pend, d.pend = s, s
 }
 

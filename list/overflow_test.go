@@ -19,7 +19,7 @@ import (
 func tombDelta(t *testing.T, id clock.Dot, n int, l clock.Dot, rm clock.Dot) *List {
 	t.Helper()
 	d := &List{delta: true}
-	d.recs.ins = []insRec{{id: id, n: n, l: l, rm: rm}}
+	d.recs.ins = chunksOf([]insRec{{id: id, n: n, l: l, rm: rm}})
 	// The context holds the replica's seqs from 1: a range after a gap
 	// would go into the cloud one dot at a time.
 	d.ctx.AddRange(id.Replica, 1, id.Seq+uint64(n)-1)
@@ -126,10 +126,10 @@ func TestRunLenDeltaRecordOverflow(t *testing.T) {
 func TestRunLenTombstoneOneOverflow(t *testing.T) {
 	const N = math.MaxUint32
 	d := &List{delta: true}
-	d.recs.ins = []insRec{
+	d.recs.ins = chunksOf([]insRec{
 		{id: clock.Dot{Replica: 1, Seq: 1}, n: N, rm: clock.Dot{Replica: 2, Seq: 1}, step: 1},
 		{id: clock.Dot{Replica: 1, Seq: N + 1}, n: 1, l: clock.Dot{Replica: 1, Seq: N}, vals: recVals{s: []string{"x"}}},
-	}
+	})
 	d.ctx.AddRange(1, 1, N+1)
 	d.ctx.AddRange(2, 1, N)
 	enc, _ := d.AppendBinary(nil)
@@ -197,7 +197,7 @@ func TestRunLenDecodeNonMaximalItemsOverflow(t *testing.T) {
 func remDelta(t *testing.T, target clock.Dot, n int, rm clock.Dot, step int) *List {
 	t.Helper()
 	d := &List{delta: true}
-	d.recs.rem = []remRec{{target: target, n: n, rm: rm, step: step}}
+	d.recs.rem = chunksOf([]remRec{{target: target, n: n, rm: rm, step: step}})
 	lo, hi := rm.Seq, uint64(int64(rm.Seq)+int64((n-1)*step))
 	if hi < lo {
 		lo, hi = hi, lo

@@ -10,8 +10,8 @@ import (
 // part of a full state that cannot be integrated yet (an insert whose
 // origin has not arrived, a removal or LSET of an element that has not).
 type records struct {
-	ins []insRec
-	rem []remRec
+	ins chunks[insRec]
+	rem chunks[remRec]
 	set []setRec
 
 	// vbuf and bbuf hold the values of inserts added by addInsValues
@@ -20,10 +20,6 @@ type records struct {
 	// typed one value at a time grows without reallocating.
 	vbuf []string
 	bbuf []byte
-
-	// joined is the number of records the last normalize left, for a
-	// full state's held records (see List.mergeInto).
-	joined int
 }
 
 // recVals are the values of a live insert record by seq: strings, or,
@@ -169,17 +165,17 @@ func (x *remRec) slice(k0, k1 int) remRec {
 func (r *records) isEmpty() bool { return r.count() == 0 }
 
 // count returns the number of records in r.
-func (r *records) count() int { return len(r.ins) + len(r.rem) + len(r.set) }
+func (r *records) count() int { return r.ins.len() + r.rem.len() + len(r.set) }
 
 // clone returns a deep copy of r.
 func (r *records) clone() records {
-	out := records{rem: slices.Clone(r.rem), set: slices.Clone(r.set), joined: r.joined}
-	if len(r.ins) > 0 {
-		out.ins = make([]insRec, len(r.ins))
-		for i, x := range r.ins {
-			x.vals = x.vals.clone()
-			out.ins[i] = x
-		}
+	out := records{set: slices.Clone(r.set)}
+	out.rem.pushAll(&r.rem)
+	out.ins.reserve(r.ins.len())
+	for x := range r.ins.all() {
+		y := *x
+		y.vals = y.vals.clone()
+		out.ins.push(y)
 	}
 	return out
 }
@@ -187,8 +183,8 @@ func (r *records) clone() records {
 // addIns appends x, extending the last insert if x continues it. x.vals
 // is kept, not copied.
 func (r *records) addIns(x insRec) {
-	if n := len(r.ins); n > 0 {
-		last := &r.ins[n-1]
+	if r.ins.len() > 0 {
+		last := r.ins.last()
 		if joinIns(last, &x) {
 			if !last.vals.none() {
 				last.vals = appendVals(last.vals, x.vals)
@@ -196,43 +192,31 @@ func (r *records) addIns(x insRec) {
 			return
 		}
 	}
-	r.ins = append(r.ins, x)
+	r.ins.push(x)
 }
 
 // addInsValues appends the live insert x with a copy of values, extending
 // the last insert if x continues it.
 func (r *records) addInsValues(x insRec, values []string) {
-	if n := len(r.ins); n > 0 {
-		last := &r.ins[n-1]
+	if r.ins.len() > 0 {
+		last := r.ins.last()
 		if joinIns(last, &x) {
 			last.vals = r.grow(last.vals, values)
 			return
 		}
 	}
 	x.vals = r.grow(recVals{}, values)
-	r.ins = appendDoubling(r.ins, x)
-}
-
-// appendDoubling appends x to s, doubling the capacity when full: long
-// recordings leave half the garbage of append's growth.
-func appendDoubling[T any](s []T, x T) []T {
-	if len(s) == cap(s) && len(s) >= 256 {
-		grown := make([]T, len(s), 2*len(s))
-		copy(grown, s)
-		s = grown
-	}
-	return append(s, x)
+	r.ins.push(x)
 }
 
 // extendIns is the fast path of addInsValues for typing: if the last
 // insert is live, forward and ends with (at, first-1), which the new
 // values follow (leftIsPrev) with right origin r, it takes them.
 func (r *records) extendIns(at clock.ReplicaID, first uint64, leftIsPrev bool, right clock.Dot, values []string) bool {
-	n := len(r.ins)
-	if n == 0 || !leftIsPrev {
+	if r.ins.len() == 0 || !leftIsPrev {
 		return false
 	}
-	last := &r.ins[n-1]
+	last := r.ins.last()
 	if last.rm.Seq != 0 || last.id.Replica != at || last.id.Seq+uint64(last.n) != first || last.n+len(values) > maxRunLen ||
 		(last.back && last.n > 1) || last.r != right {
 		return false
@@ -328,21 +312,20 @@ func joinIns(a, b *insRec) bool {
 // addRem appends x, extending the last removal if x continues it at
 // either end.
 func (r *records) addRem(x remRec) {
-	if n := len(r.rem); n > 0 {
-		last := &r.rem[n-1]
-		if joinRem(last, &x) {
+	if r.rem.len() > 0 {
+		if joinRem(r.rem.last(), &x) {
 			return
 		}
 	}
-	r.rem = appendDoubling(r.rem, x)
+	r.rem.push(x)
 }
 
 // addRem1 is addRem of the removal of one element, target, with dot rm
 // (a backspace, a forward delete, a pop): it extends the last removal at
 // either end without building a record.
 func (r *records) addRem1(target, rm clock.Dot) {
-	if n := len(r.rem); n > 0 {
-		a := &r.rem[n-1]
+	if r.rem.len() > 0 {
+		a := r.rem.last()
 		after, before := target.Seq == a.target.Seq+uint64(a.n), target.Seq+1 == a.target.Seq
 		if (after || before) && a.target.Replica == target.Replica && a.rm.Replica == rm.Replica && a.n < maxRunLen {
 			d := int64(a.rm.Seq) - int64(rm.Seq) // before: target becomes a's lowest
@@ -359,7 +342,7 @@ func (r *records) addRem1(target, rm clock.Dot) {
 			}
 		}
 	}
-	r.rem = appendDoubling(r.rem, remRec{target: target, n: 1, rm: rm})
+	r.rem.push(remRec{target: target, n: 1, rm: rm})
 }
 
 // joinRem extends a with b if b's targets adjoin a's (either side) with
