@@ -15,7 +15,11 @@ const (
 // one command holds just its record; the rest live in chunks of recChunkLen
 // each, so a recording that grows long (a replica batching its edits, see
 // List.RecordInto) never copies what it holds nor leaves the old copies
-// for the collector. at and push are O(1).
+// for the collector. push is O(1).
+//
+// A copy of a chunks shares rest with the original: a push to one may
+// show in the other, so only one copy may be used after copying (a
+// records struct moved, as merge and decode do).
 type chunks[T any] struct {
 	head []T
 	// rest holds chunks of recChunkLen records, the last one possibly
@@ -32,15 +36,6 @@ func (c *chunks[T]) len() int {
 		n += (len(rest)-1)<<recChunkShift + len(rest[len(rest)-1])
 	}
 	return n
-}
-
-// at returns record i, which must exist.
-func (c *chunks[T]) at(i int) *T {
-	if i < recChunkLen {
-		return &c.head[i]
-	}
-	i -= recChunkLen
-	return &(*c.rest)[i>>recChunkShift][i&(recChunkLen-1)]
 }
 
 // last returns the last record; c must not be empty.

@@ -5,6 +5,15 @@ import (
 	"testing"
 )
 
+// at returns record i, which must exist. O(1).
+func (c *chunks[T]) at(i int) *T {
+	if i < recChunkLen {
+		return &c.head[i]
+	}
+	i -= recChunkLen
+	return &(*c.rest)[i>>recChunkShift][i&(recChunkLen-1)]
+}
+
 // chunksOf returns the records xs as a chunks.
 func chunksOf[T any](xs []T) chunks[T] {
 	var c chunks[T]

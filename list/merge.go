@@ -231,7 +231,7 @@ func (l *List) mergeInto(o *List) bool {
 	s.buildIndex()
 	s.cacheLeaf = nil
 	ctx := l.context()
-	heldBefore := l.recs // left as it is: the merge holds into new slices
+	heldBefore := l.recs // left as it is: the merge holds into new chunks
 	heldJoined := int(l.heldJoined)
 
 	in := &s.scratch
@@ -269,7 +269,9 @@ func (l *List) mergeInto(o *List) bool {
 			in.ins = append(in.ins, inRec{insRec: *x, outside: true, own: true})
 		}
 		l.retryHeld(in, held)
-		in.rem = append(in.rem, heldBefore.rem.flat()...)
+		for x := range heldBefore.rem.all() {
+			in.rem = append(in.rem, *x)
+		}
 		in.set = append(in.set, heldBefore.set...)
 	} else {
 		held.ins.pushAll(&heldBefore.ins)
