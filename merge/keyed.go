@@ -3,6 +3,7 @@ package merge
 import (
 	"hash/maphash"
 	"math/bits"
+	"runtime"
 	"slices"
 
 	"github.com/redcrdt/redcrdt/clock"
@@ -203,10 +204,15 @@ func (t *keyedTable[V, P]) home(h uint64) int {
 }
 
 // find returns the slot holding k and true, or the slot k would take and
-// false. slots must not be nil. The table always has an empty slot, so the
-// probe ends.
+// false. slots must not be nil.
 func (t *keyedTable[V, P]) find(k string) (int, bool) {
 	h, tag := keyHash(k)
+	return t.findHash(k, h, tag)
+}
+
+// findHash is find given k's hash and tag. The table always has an empty
+// slot, so the probe ends.
+func (t *keyedTable[V, P]) findHash(k string, h uint64, tag uint8) (int, bool) {
 	ctrl, slots := t.big.ctrl, t.big.slots
 	free := -1
 	for i := t.home(h); ; i++ {
@@ -254,10 +260,11 @@ func (t *keyedTable[V, P]) put(k string, v V) {
 			return
 		}
 		t.resize(8)
-		t.insert(P(&t.one).Key(), t.one)
+		t.put(P(&t.one).Key(), t.one)
 		t.one = zero
 	}
-	i, ok := t.find(k)
+	h, tag := keyHash(k)
+	i, ok := t.findHash(k, h, tag)
 	if ok {
 		t.big.slots[i] = v
 		return
@@ -273,26 +280,17 @@ func (t *keyedTable[V, P]) put(k string, v V) {
 			}
 		}
 		t.resize(size)
-		i, _ = t.find(k)
+		i, _ = t.findHash(k, h, tag)
 	}
-	t.fill(i, k, v)
-}
-
-// insert adds v under k, which the table does not hold, into slots with
-// room to spare.
-func (t *keyedTable[V, P]) insert(k string, v V) {
-	i, _ := t.find(k)
-	t.fill(i, k, v)
-}
-
-func (t *keyedTable[V, P]) fill(i int, k string, v V) {
 	if t.big.ctrl[i] == ctrlDead {
 		t.big.dead--
 	}
-	_, tag := keyHash(k)
 	t.big.ctrl[i], t.big.slots[i] = tag, v
 	t.big.n++
 }
+
+// rehashBatch is how many keys resize gathers before hashing them.
+const rehashBatch = 32
 
 // resize rehashes the live entries into size slots.
 func (t *keyedTable[V, P]) resize(size int) {
@@ -301,10 +299,49 @@ func (t *keyedTable[V, P]) resize(size int) {
 	if old == nil {
 		return
 	}
+	// Rehashing reads every key, and a key held behind a pointer costs a
+	// cache miss or two: gather a batch of keys before hashing them, so
+	// that the misses of a batch overlap rather than follow each other.
+	var keys [rehashBatch]string
+	var from [rehashBatch]int
+	n := 0
 	for i, c := range old.ctrl {
-		if c&tagFull != 0 {
-			t.insert(P(&old.slots[i]).Key(), old.slots[i])
+		if c&tagFull == 0 {
+			continue
 		}
+		keys[n], from[n] = P(&old.slots[i]).Key(), i
+		if n++; n == rehashBatch {
+			t.rehash(keys[:n], from[:n], old.slots)
+			n = 0
+		}
+	}
+	t.rehash(keys[:n], from[:n], old.slots)
+	t.big.n = old.n
+}
+
+// rehash puts src[from[j]], held under keys[j], into the slots of a table
+// without tombstones that holds none of the keys; it leaves the count to
+// the caller.
+func (t *keyedTable[V, P]) rehash(keys []string, from []int, src []V) {
+	// Load each key's first byte before hashing any: the loads are
+	// independent, so the processor has them all in flight at once.
+	var first byte
+	for _, k := range keys {
+		if len(k) > 0 {
+			first |= k[0]
+		}
+	}
+	runtime.KeepAlive(first) // keeps the loads
+	ctrl, slots := t.big.ctrl, t.big.slots
+	for j, k := range keys {
+		h, tag := keyHash(k)
+		i := t.home(h)
+		for ctrl[i] != ctrlEmpty {
+			if i++; i == len(ctrl) {
+				i = 0
+			}
+		}
+		ctrl[i], slots[i] = tag, src[from[j]]
 	}
 }
 
