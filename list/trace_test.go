@@ -15,17 +15,22 @@ import (
 // The automerge-paper editing trace (testdata/README.md): 259,778
 // single-character inserts and deletes by position.
 
-// edit is one patch: del characters removed at pos, then text[off:off+n]
-// inserted there. It holds no pointer, so the collector need not scan the
-// quarter million of them while a benchmark runs.
-type edit struct {
-	pos, del, off, n int32
+// traceOp is one character inserted (c) or deleted (del) at a position.
+// It holds no pointer, so the collector need not scan the quarter million
+// of them while a benchmark runs.
+type traceOp struct {
+	pos int32
+	del bool
+	c   byte
 }
 
+// trace is the trace's patches as single-character ops, which the list
+// and the gap buffer replay alike.
 type trace struct {
-	edits []edit
-	text  string // every inserted character, in order
-	end   string
+	ops      []traceOp
+	patches  int // patches in the trace file
+	inserted int // characters inserted
+	end      string
 }
 
 // oneByte holds a string for each byte value: the values of the list are
@@ -36,9 +41,6 @@ var oneByte = func() (t [256]string) {
 	}
 	return t
 }()
-
-// ins returns the i-th character e inserts.
-func (tr *trace) ins(e edit, i int) string { return oneByte[tr.text[int(e.off)+i]] }
 
 var loadTrace = sync.OnceValues(func() (*trace, error) {
 	f, err := os.Open("testdata/automerge-paper.json.gz")
@@ -60,18 +62,19 @@ var loadTrace = sync.OnceValues(func() (*trace, error) {
 		return nil, err
 	}
 	tr := &trace{end: raw.EndContent}
-	var text strings.Builder
 	for _, txn := range raw.Txns {
 		for _, p := range txn.Patches {
-			ins := p[2].(string)
-			tr.edits = append(tr.edits, edit{
-				pos: int32(p[0].(float64)), del: int32(p[1].(float64)),
-				off: int32(text.Len()), n: int32(len(ins)),
-			})
-			text.WriteString(ins)
+			pos, del, ins := int32(p[0].(float64)), int(p[1].(float64)), p[2].(string)
+			for range del {
+				tr.ops = append(tr.ops, traceOp{pos: pos, del: true})
+			}
+			for i := range len(ins) {
+				tr.ops = append(tr.ops, traceOp{pos: pos + int32(i), c: ins[i]})
+			}
+			tr.patches++
+			tr.inserted += len(ins)
 		}
 	}
-	tr.text = text.String()
 	return tr, nil
 })
 
@@ -91,16 +94,15 @@ const traceReplica clock.ReplicaID = 1
 func replay(tb testing.TB, l *List, d *List, tr *trace) {
 	l.RecordInto(d)
 	defer l.RecordInto(nil)
-	for _, e := range tr.edits {
-		for range e.del {
-			if _, _, err := l.RemoveAt(traceReplica, int(e.pos)); err != nil {
-				tb.Fatal(err)
-			}
+	for _, o := range tr.ops {
+		var err error
+		if o.del {
+			_, _, err = l.RemoveAt(traceReplica, int(o.pos))
+		} else {
+			_, err = l.InsertAt(traceReplica, int(o.pos), oneByte[o.c])
 		}
-		for i := range int(e.n) {
-			if _, err := l.InsertAt(traceReplica, int(e.pos)+i, tr.ins(e, i)); err != nil {
-				tb.Fatal(err)
-			}
+		if err != nil {
+			tb.Fatal(err)
 		}
 	}
 }
@@ -118,8 +120,8 @@ func contents(l *List) string {
 // and compacting every tombstone must not change it.
 func TestEditingTrace(t *testing.T) {
 	tr := mustTrace(t)
-	if len(tr.edits) != 259778 || len(tr.end) != 104852 {
-		t.Fatalf("trace has %d edits and %d final characters, want 259778 and 104852", len(tr.edits), len(tr.end))
+	if tr.patches != 259778 || len(tr.ops) != 259778 || len(tr.end) != 104852 {
+		t.Fatalf("trace has %d patches, %d ops and %d final characters, want 259778, 259778 and 104852", tr.patches, len(tr.ops), len(tr.end))
 	}
 	local := New()
 	history := NewDelta()
@@ -149,16 +151,9 @@ func TestEditingTrace(t *testing.T) {
 	}
 }
 
-// gapOp is one character inserted or deleted at a position.
-type gapOp struct {
-	pos int32
-	del bool
-	c   byte
-}
-
 // gapReplay is the floor: the trace, one character at a time, on a byte
 // slice with a gap at the cursor; no CRDT.
-func gapReplay(ops []gapOp, size int) string {
+func gapReplay(ops []traceOp, size int) string {
 	buf := make([]byte, size)
 	gs, ge := 0, len(buf) // the gap
 	for _, o := range ops {
@@ -205,21 +200,10 @@ func BenchmarkEditingTrace(b *testing.B) {
 		b.ReportMetric(compacted/182315, "compactB/elem")
 	})
 	b.Run("gapbuffer", func(b *testing.B) {
-		var ops []gapOp
-		inserted := 0
-		for _, e := range tr.edits {
-			for range e.del {
-				ops = append(ops, gapOp{pos: e.pos, del: true})
-			}
-			for i := range int(e.n) {
-				ops = append(ops, gapOp{pos: e.pos + int32(i), c: tr.text[int(e.off)+i]})
-				inserted++
-			}
-		}
 		var text string
 		b.ReportAllocs()
 		for b.Loop() {
-			text = gapReplay(ops, inserted)
+			text = gapReplay(tr.ops, tr.inserted)
 		}
 		b.StopTimer()
 		if text != tr.end {
