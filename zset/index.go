@@ -67,12 +67,6 @@ func (s *Set) appendIndex(e *entry) {
 	e.leaf = c.Leaf
 }
 
-// unindex takes e out of the index. O(log n).
-func (s *Set) unindex(e *entry) {
-	s.index.Delete(s.cursor(e))
-	e.leaf = nil
-}
-
 // reindex brings e's place in the index in line with its presence and
 // score: O(1) if neither changed, else O(log n). A delta has no index.
 func (s *Set) reindex(e *entry) {

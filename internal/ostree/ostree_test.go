@@ -594,7 +594,7 @@ func TestWeightOutOfRange(t *testing.T) {
 	for _, w := range []int{-1, MaxWeight + 1} {
 		t.Run(fmt.Sprint(w), func(t *testing.T) {
 			tr := New[entry]()
-			c := tr.Insert(tr.End(), entry{id: 1}, MaxWeight)
+			tr.Insert(tr.End(), entry{id: 1}, MaxWeight)
 			if tr.Weight() != MaxWeight {
 				t.Fatalf("Weight = %d, want %d", tr.Weight(), MaxWeight)
 			}
@@ -604,7 +604,7 @@ func TestWeightOutOfRange(t *testing.T) {
 			for tr.root == nil {
 				tr.Insert(tr.End(), entry{id: 3}, 0)
 			}
-			c = tr.Begin()
+			c := tr.Begin()
 			tr.SetWeight(c, MaxWeight-1)
 			tr.SetWeight(c, MaxWeight)
 			if tr.pend != c.Leaf {
