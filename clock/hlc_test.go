@@ -117,21 +117,6 @@ func TestHLCClock(t *testing.T) {
 	}
 }
 
-// fill calls Now until the logical counter of the current reading is
-// MaxLogical, checking that every reading increases.
-func fill(t *testing.T, c *clock.HLC) clock.Timestamp {
-	t.Helper()
-	prev := c.Last()
-	for prev.Logical() < clock.MaxLogical {
-		next := c.Now()
-		if next <= prev {
-			t.Fatalf("Now() = %v after %v", next, prev)
-		}
-		prev = next
-	}
-	return prev
-}
-
 func TestHLCLogicalOverflowWaitsForNextMillisecond(t *testing.T) {
 	src := clock.NewManualSource(1000)
 	c := clock.NewHLC(src, 0)

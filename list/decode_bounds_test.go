@@ -21,8 +21,8 @@ import (
 const boundedAlloc = 16 << 20
 
 // decodeMeasured decodes data into a fresh List and returns the list, the
-// error, and the bytes allocated.
-func decodeMeasured(t *testing.T, data []byte) (*List, error, uint64) {
+// bytes allocated, and the error.
+func decodeMeasured(t *testing.T, data []byte) (*List, uint64, error) {
 	t.Helper()
 	var l List
 	var m0, m1 runtime.MemStats
@@ -34,13 +34,13 @@ func decodeMeasured(t *testing.T, data []byte) (*List, error, uint64) {
 	if d := time.Since(t0); d > 5*time.Second {
 		t.Errorf("a %d-byte input took %v to decode", len(data), d)
 	}
-	return &l, err, m1.TotalAlloc - m0.TotalAlloc
+	return &l, m1.TotalAlloc - m0.TotalAlloc, err
 }
 
 // wantMalformed checks that data is rejected as malformed cheaply.
 func wantMalformed(t *testing.T, name string, data []byte) {
 	t.Helper()
-	_, err, alloc := decodeMeasured(t, data)
+	_, alloc, err := decodeMeasured(t, data)
 	if !errors.Is(err, merge.ErrMalformed) {
 		t.Errorf("%s: %d-byte input: err = %v, want one wrapping ErrMalformed", name, len(data), err)
 	}
@@ -125,7 +125,7 @@ func TestDecodeBoundsRunLengthOverflow(t *testing.T) {
 // little and re-encodes to itself.
 func wantCheap(t *testing.T, name string, data []byte) *List {
 	t.Helper()
-	l, err, alloc := decodeMeasured(t, data)
+	l, alloc, err := decodeMeasured(t, data)
 	if err != nil {
 		t.Fatalf("%s: %d-byte input: %v", name, len(data), err)
 	}
@@ -287,7 +287,7 @@ func TestDecodeBoundsSparseSeqs(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err, alloc := decodeMeasured(t, enc)
+		got, alloc, err := decodeMeasured(t, enc)
 		if err != nil {
 			t.Fatalf("hi=%d: %v", hi, err)
 		}
@@ -337,7 +337,7 @@ func TestDecodeBoundsFarPagesRemoval(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err, _ := decodeMeasured(t, enc)
+	st, _, err := decodeMeasured(t, enc)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -352,7 +352,7 @@ func TestDecodeBoundsFarPagesRemoval(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err, _ := decodeMeasured(t, renc)
+	d, _, err := decodeMeasured(t, renc)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -385,7 +385,7 @@ func TestDecodeBoundsManyBlocks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err, _ := decodeMeasured(t, enc)
+	d, _, err := decodeMeasured(t, enc)
 	if err != nil {
 		t.Fatal(err)
 	}
