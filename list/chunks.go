@@ -15,11 +15,11 @@ const (
 // one command holds just its record; the rest live in chunks of recChunkLen
 // each, so a recording that grows long (a replica batching its edits, see
 // List.RecordInto) never copies what it holds nor leaves the old copies
-// for the collector. push is O(1).
+// for the collector. push is O(1) amortized.
 //
-// A copy of a chunks shares rest with the original: a push to one may
-// show in the other, so only one copy may be used after copying (a
-// records struct moved, as merge and decode do).
+// A copy of a chunks shares head's array and rest with the original: a
+// push to one may overwrite or show in the other, so only one copy may be
+// used after copying (a records struct moved, as merge and decode do).
 type chunks[T any] struct {
 	head []T
 	// rest holds chunks of recChunkLen records, the last one possibly

@@ -123,6 +123,9 @@ func TestEditingTrace(t *testing.T) {
 	if tr.patches != 259778 || len(tr.ops) != 259778 || len(tr.end) != 104852 {
 		t.Fatalf("trace has %d patches, %d ops and %d final characters, want 259778, 259778 and 104852", tr.patches, len(tr.ops), len(tr.end))
 	}
+	if gapReplay(tr.ops, tr.inserted) != tr.end {
+		t.Fatal("the gap buffer's replay differs from endContent")
+	}
 	local := New()
 	history := NewDelta()
 	replay(t, local, history, tr)
