@@ -232,7 +232,6 @@ func (l *List) mergeInto(o *List) bool {
 	s.cacheLeaf = nil
 	ctx := l.context()
 	heldBefore := l.recs // left as it is: the merge holds into new chunks
-	heldJoined := int(l.heldJoined)
 
 	in := &s.scratch
 	defer in.reset()
@@ -308,11 +307,9 @@ func (l *List) mergeInto(o *List) bool {
 	// records, not one per keystroke held so far; held records that do
 	// not join (text with deletions) are normalized O(log) times, not at
 	// every merge.
-	if k := l.recs.count(); k > 2*heldJoined+heldSlack {
+	if k := l.recs.count(); k > 2*int(l.heldJoined)+heldSlack {
 		l.recs = l.recs.normalize()
 		l.heldJoined = uint32(l.recs.count())
-	} else {
-		l.heldJoined = uint32(heldJoined)
 	}
 	return changed || !bytes.Equal(encodeHeld(&heldBefore), encodeHeld(&l.recs))
 }
