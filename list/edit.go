@@ -360,7 +360,11 @@ func (s *store) tombstoneSplit(c cursor, f int, rm pdot) (pdot, string) {
 	if f < n-1 {
 		rest = oneKind(x.flatPart(f+1, n))
 	}
-	*x = oneKind(x.flatPart(0, f))
+	if x.kind&kindBack == 0 {
+		x.n = uint32(f) // a forward live run's first f elements keep its fields
+	} else {
+		*x = oneKind(x.flatPart(0, f))
+	}
 	s.setWeight(c, f)
 	tc := s.insertItem(s.tree.Next(c), t)
 	if tc.Leaf != leaf {

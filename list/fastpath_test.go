@@ -485,7 +485,7 @@ func TestForwardDeleteAgainstGeneral(t *testing.T) {
 // TestForwardDeleteAcrossLeaves builds a run whose first element starts a
 // leaf, with the tombstones it continues ending the leaf before, and
 // forward-deletes from it, recording into a delta: the elements
-// forwardDelete and then removeArmed move change leaves, which the index
+// forwardDelete and then the armed removals move change leaves, which the index
 // must follow. The deletes are compared with the general path as
 // TestRemoveSplitAgainstGeneral does.
 func TestForwardDeleteAcrossLeaves(t *testing.T) {
@@ -611,8 +611,8 @@ func compareRemoval(t *testing.T, what string, a, b, da, db *List, va, vb string
 
 // TestArmedTypingAgainstSettled types the same session on two lists of
 // one replica, each recording into its own delta: on one, runs hot for
-// typing arm and characters take typeArmed, runs hot for a backspace or
-// a forward delete arm and removals take removeArmed, with reads of the
+// typing arm and characters take the armed path, runs hot for a backspace or
+// a forward delete arm and removals take the armed path, with reads of the
 // list and of the recorder now and then (each settles the keystrokes not
 // yet counted); the other's recorder is settled after every command, so
 // it never types or removes armed (each character takes typeByte or
@@ -808,7 +808,7 @@ func TestArmedTypingAgainstSettled(t *testing.T) {
 			t.Fatalf("seed %d: the values hold %d chunks besides the one handing out values after every value was removed", seed, held)
 		}
 		if armed < 5000 || armedRm < 500 {
-			t.Fatalf("seed %d: %d characters typed armed, %d removed; the test no longer exercises typeArmed and removeArmed", seed, armed, armedRm)
+			t.Fatalf("seed %d: %d characters typed armed, %d removed; the test no longer exercises the armed paths", seed, armed, armedRm)
 		}
 		if testing.Verbose() {
 			t.Logf("seed %d: %d characters typed armed, %d removed", seed, armed, armedRm)

@@ -82,7 +82,7 @@ type List struct {
 // A run hot for typing is armed once a character typed on it has checked
 // everything typing on checks (typeByte): vb and bb are then the free
 // slots of its value chunk and of the recorder's byte buffer that the
-// next characters go to, and k counts those typed since (typeArmed). Each
+// next characters go to, and k counts those typed since (by InsertAt). Each
 // such keystroke writes its byte to both, grows the run and its weight
 // and takes its dot; what else it changes is counted once, by
 // store.settleArmed: the value slots handed out and live, and the
@@ -94,7 +94,7 @@ type List struct {
 // the recorder is armed in the same way once such a removal has checked
 // everything (backspace, forwardDelete): the elements the next ones
 // remove go to the tombstone run at tc, their values are read from the
-// byte chunk vr, and rk counts those removals (removeArmed); settleArmed
+// byte chunk vr, and rk counts those removals (by RemoveAt); settleArmed
 // adds them to the recorder's last removal and lazily held dots.
 type hotRun struct {
 	valid  bool

@@ -67,9 +67,35 @@ func (l *List) PushRight(at clock.ReplicaID, values ...string) (delta *List, n i
 // index ≤ Len; Len appends), and returns the delta. It returns
 // ErrOutOfRange for another index. O(log n + k) for k values.
 func (l *List) InsertAt(at clock.ReplicaID, index int, values ...string) (*List, error) {
-	if s := l.st; s != nil && s.hot.vb != nil && index == s.hot.pos && at == s.hot.rep && s.hot.rec == l.rec && len(values) == 1 && len(values[0]) == 1 {
-		if d, ok := l.typeArmed(values[0][0]); ok {
-			return d, nil
+	if s := l.st; s != nil && len(values) == 1 {
+		// A character typed on an armed hot run (see hotRun), the usual
+		// keystroke, done here rather than in a call, once the armed room
+		// has a k-th slot and the recorder and the tree are those the run
+		// was armed with. It writes the byte to the next free value slot
+		// and recorder byte, grows the run and its weight, and takes the
+		// next dot; settleArmed counts the rest later. O(1) while the
+		// weights' walk up the tree is deferred (see
+		// ostree.Tree.SetWeight).
+		h := &s.hot
+		if k := h.k; k < len(h.vb) && k < len(h.bb) && index == h.pos && at == h.rep && len(values[0]) == 1 &&
+			h.rec == l.rec && l.pend == s && h.rec.pend == s && s.tree.Gen() == h.gen {
+			h.vb[k] = values[0][0]
+			h.bb[k] = values[0][0]
+			h.k = k + 1
+			x := s.tree.At(h.c)
+			x.n++
+			if !s.tree.SetWeightDeferred(h.c, int(x.n)) {
+				s.tree.SetWeight(h.c, int(x.n))
+			}
+			if h.c.Leaf != s.cacheLeaf || h.c.Slot != s.cacheSlot {
+				s.touch(h.c.Leaf)
+			}
+			if s.indexed {
+				s.setSeqLeaf(x.id.rep(), x.id.seq()+uint64(x.n)-1, h.c.Leaf)
+			}
+			l.lz.to++
+			h.pos++
+			return h.rec, nil
 		}
 	}
 	l.full()
@@ -221,49 +247,20 @@ func (l *List) typeByte(b byte) (*List, bool) {
 			}
 			h.vb, h.bb, h.k, h.typist = ch.b[o:o+free], r.bbuf[nb+1:nb+1+free], 0, l
 			l.pend, d.pend = s, s
+			if s.cacheLeaf == h.c.Leaf {
+				// The cursor cache holds the run, which starts x.n
+				// before pos: growing it then touches nothing.
+				s.cacheSlot, s.cacheItem = h.c.Slot, h.pos-int(x.n)
+			}
 		}
 	}
 	return d, true
 }
 
-// typeArmed is InsertAt's fastest path, for a character typed on an armed
-// hot run (see hotRun): it writes the byte to the next free value slot
-// and recorder byte, grows the run and its weight, and takes the next
-// dot; settleArmed counts the rest later. It reports false, having
-// changed nothing, when the armed room is used up or the recorder is
-// another list's now. O(1) while the weights' walk up the tree is
-// deferred (see ostree.Tree.SetWeight).
-func (l *List) typeArmed(b byte) (*List, bool) {
-	s := l.st
-	h := &s.hot
-	d := h.rec
-	k := h.k
-	if k >= len(h.vb) || k >= len(h.bb) || d.pend != s || l.pend != s || s.tree.Gen() != h.gen {
-		return nil, false
-	}
-	h.vb[k] = b
-	h.bb[k] = b
-	h.k = k + 1
-	x := s.tree.At(h.c)
-	x.n++
-	if !s.tree.SetWeightDeferred(h.c, int(x.n)) {
-		s.tree.SetWeight(h.c, int(x.n))
-	}
-	if h.c.Leaf != s.cacheLeaf || h.c.Slot != s.cacheSlot {
-		s.touch(h.c.Leaf)
-	}
-	if s.indexed {
-		s.setSeqLeaf(x.id.rep(), x.id.seq()+uint64(x.n)-1, h.c.Leaf)
-	}
-	l.lz.to++
-	h.pos++
-	return d, true
-}
-
 // settleArmed counts the characters typed, or the elements removed, on
-// the armed hot run since it was armed (see hotRun) where typeArmed or
-// removeArmed did not: for characters, in the value slots handed out and
-// live; and unless the recorder has been replaced or taken by another
+// the armed hot run since it was armed (see hotRun) where the armed paths
+// of InsertAt and RemoveAt did not: for characters, in the value slots
+// handed out and live; and unless the recorder has been replaced or taken by another
 // list since (or, against RecordInto's terms, recorded into), in the
 // recorder's last insert (its count, and its values, which end the byte
 // buffer the characters were written to) or last removal, and in its
@@ -347,7 +344,11 @@ func (l *List) hotForTyping(c cursor, pos int, at clock.ReplicaID, rep uint16) {
 	if last.id.Replica != at || last.rm.Seq != 0 || last.back || last.id.Seq+uint64(last.n) != end {
 		return
 	}
-	s.hot = hotRun{valid: true, typing: true, rec: d, gen: s.tree.Gen(), c: c, pos: pos, rep: at, repIdx: rep, recN: d.recs.ins.len()}
+	// Field by field: the composite literal would clear the whole
+	// struct, which the settle before this insert already disarmed.
+	h := &s.hot
+	h.valid, h.typing, h.fwd, h.rec = true, true, false, d
+	h.gen, h.c, h.pos, h.rep, h.repIdx, h.recN = s.tree.Gen(), c, pos, at, rep, d.recs.ins.len()
 }
 
 // InsertBefore inserts value before the first element equal to pivot
@@ -387,7 +388,10 @@ func (l *List) insertLocal(at clock.ReplicaID, vis int, values []string, back bo
 	if len(values) > maxRunLen {
 		return nil, ErrFull // a run's length is 32 bits
 	}
-	s := l.store()
+	s := l.st
+	if s == nil || l.delta {
+		s = l.store()
+	}
 	rep, ok := s.rep(at)
 	if !ok {
 		return nil, ErrFull
@@ -422,8 +426,12 @@ func (l *List) insertLocal(at clock.ReplicaID, vis int, values []string, back bo
 		if back && n > 1 {
 			x.kind = kindBack
 		}
-		x.val = vs.alloc(n)
-		vs.setRun(x.val, values)
+		x.val = vs.next
+		if n == 1 {
+			vs.add(values[0])
+		} else {
+			vs.setRun(vs.alloc(n), values)
+		}
 		hc, hot = s.insertBefore(c, f, x)
 	}
 
@@ -483,8 +491,53 @@ func (l *List) Set(at clock.Stamp, index int, value string) (*List, error) {
 // ErrOutOfRange if there is no such element. O(log n).
 func (l *List) RemoveAt(at clock.ReplicaID, index int) (delta *List, value string, err error) {
 	if s := l.st; s != nil && s.hot.vr != nil && at == s.hot.rep && s.hot.rec == l.rec && (index == s.hot.pos-1 && !s.hot.fwd || index == s.hot.pos && s.hot.fwd) {
-		if d, v, ok := l.removeArmed(); ok {
-			return d, v, nil
+		// A backspace or a forward delete on a run armed for it (see
+		// hotRun), the usual removal, done here rather than in a call: it
+		// moves the run's last (first) element to the tombstone run after
+		// (before) it, as backspace (forwardDelete) does, reading its value
+		// from the armed chunk and taking the next dot; settleArmed
+		// records the removals later. It does not apply when the run would
+		// empty, the room or the chunk's other live values are used up, the
+		// element's value is in another chunk, or the recorder is another
+		// list's now. O(1) while the weights' walk up the tree is deferred
+		// (see ostree.Tree.SetWeight).
+		h := &s.hot
+		x := s.tree.At(h.c)
+		n := int(x.n)
+		slot := x.val
+		if !h.fwd {
+			slot += uint64(n - 1)
+		}
+		if o := slot - h.vrLo; n >= 2 && h.rk < h.room && o < uint64(len(h.vr)) && *h.live > 1 && h.rec.pend == s && s.tree.Gen() == h.gen {
+			t := s.tree.At(h.tc)
+			seq := l.lz.to + 1
+			var e pdot
+			if h.fwd {
+				e = x.id
+				x.l = e
+				x.id++
+				x.val++
+			} else {
+				e = x.id.add(n - 1)
+				t.id, t.rm, t.l = e, mkdot(h.repIdx, seq), e.add(-1)
+				h.pos--
+			}
+			t.n++
+			x.n--
+			*h.live--
+			if !s.tree.SetWeightDeferred(h.c, n-1) {
+				s.tree.SetWeight(h.c, n-1)
+			}
+			if h.c.Leaf != s.cacheLeaf || h.c.Slot != s.cacheSlot {
+				s.touch(h.c.Leaf)
+			}
+			if h.tc.Leaf != h.c.Leaf && s.indexed {
+				s.setSeqLeaf(e.rep(), e.seq(), h.tc.Leaf)
+			}
+			s.tombs++
+			l.lz.to = seq
+			h.rk++
+			return h.rec, byteString(h.vr[o]), nil
 		}
 	}
 	l.full()
@@ -642,61 +695,6 @@ func (l *List) armRemovals(tc cursor, e pdot, next uint64, seq uint64) {
 	h.rec, h.typist, h.tc, h.vr, h.vrLo, h.live, h.room, h.rk = d, l, tc, ch.b, uint64(c-7)*chunkMax, live, room, 0
 	h.remN = r.rem.len()
 	l.pend, d.pend = s, s
-}
-
-// removeArmed is RemoveAt's fastest path, for a backspace or a forward
-// delete on a run armed for it (see hotRun): it moves the run's last
-// (first) element to the tombstone run after (before) it, as backspace
-// (forwardDelete) does, reading its value from the armed chunk and
-// taking the next dot; settleArmed records the removals later. It reports
-// false, having changed nothing, when the run would empty, the room or
-// the chunk's other live values are used up, the element's value is in
-// another chunk, or the recorder is another list's now. O(1) while the
-// weights' walk up the tree is deferred (see ostree.Tree.SetWeight).
-func (l *List) removeArmed() (*List, string, bool) {
-	s := l.st
-	h := &s.hot
-	d := h.rec
-	x := s.tree.At(h.c)
-	n := int(x.n)
-	slot := x.val
-	if !h.fwd {
-		slot += uint64(n - 1)
-	}
-	o := slot - h.vrLo
-	if n < 2 || h.rk >= h.room || o >= uint64(len(h.vr)) || *h.live <= 1 || d.pend != s || s.tree.Gen() != h.gen {
-		return nil, "", false
-	}
-	t := s.tree.At(h.tc)
-	seq := l.lz.to + 1
-	var e pdot
-	if h.fwd {
-		e = x.id
-		x.l = e
-		x.id++
-		x.val++
-	} else {
-		e = x.id.add(n - 1)
-		t.id, t.rm, t.l = e, mkdot(h.repIdx, seq), e.add(-1)
-		h.pos--
-	}
-	t.n++
-	x.n--
-	value := byteString(h.vr[o])
-	*h.live--
-	if !s.tree.SetWeightDeferred(h.c, n-1) {
-		s.tree.SetWeight(h.c, n-1)
-	}
-	if h.c.Leaf != s.cacheLeaf || h.c.Slot != s.cacheSlot {
-		s.touch(h.c.Leaf)
-	}
-	if h.tc.Leaf != h.c.Leaf && s.indexed {
-		s.setSeqLeaf(e.rep(), e.seq(), h.tc.Leaf)
-	}
-	s.tombs++
-	l.lz.to = seq
-	h.rk++
-	return d, value, true
 }
 
 // forwardDelete is RemoveAt's fast path for the delete key: it removes

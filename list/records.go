@@ -242,6 +242,12 @@ func (r *records) grow1(vals *recVals, v string) {
 // byte, else in vbuf: in place when vals is the tail of that buffer and
 // there is room, else at the tail of a new buffer.
 func (r *records) grow(vals recVals, values []string) recVals {
+	if len(values) == 1 && len(values[0]) == 1 && vals.s == nil && vals.b == nil && len(r.bbuf) < cap(r.bbuf) {
+		// One character starting a record: the usual case, in place.
+		end := len(r.bbuf) + 1
+		r.bbuf = append(r.bbuf, values[0][0])
+		return recVals{b: r.bbuf[end-1 : end : end]}
+	}
 	if vals.s == nil {
 		oneByte := true
 		for _, v := range values {
