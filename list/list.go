@@ -82,20 +82,23 @@ type List struct {
 // A run hot for typing is armed once a character typed on it has checked
 // everything typing on checks (typeByte): vb and bb are then the free
 // slots of its value chunk and of the recorder's byte buffer that the
-// next characters go to, and k counts those typed since (by InsertAt). Each
-// such keystroke writes its byte to both, grows the run and its weight
-// and takes its dot; what else it changes is counted once, by
-// store.settleArmed: the value slots handed out and live, and the
-// recorder's last insert and lazily held dots. Every mutator and every
-// reader of what settleArmed changes settles first (List.settle, called
-// by full, flush, clearHot and RecordInto), which disarms the run.
+// next characters go to, and k counts those typed since, which pos does
+// not count yet. Each such keystroke (InsertAt's armed path) writes its
+// byte to both and nothing else; the rest is counted once, by
+// store.settleArmed: the run's length and weight, the typist's dots, the
+// value slots handed out and live, and the recorder's last insert and
+// lazily held dots. Every mutator and every reader of what settleArmed
+// changes settles first (List.settle, called by full, flush, clearHot,
+// RecordInto, Len and Tombstones), which disarms the run.
 //
 // A run hot for a backspace or a forward delete (fwd) that recorded into
 // the recorder is armed in the same way once such a removal has checked
 // everything (backspace, forwardDelete): the elements the next ones
 // remove go to the tombstone run at tc, their values are read from the
-// byte chunk vr, and rk counts those removals (by RemoveAt); settleArmed
-// adds them to the recorder's last removal and lazily held dots.
+// byte chunk vr, and rk counts those removals (RemoveAt's armed path),
+// which the runs, their weights and pos do not count yet; settleArmed
+// moves them (settleRemovals) and adds them to the recorder's last
+// removal and lazily held dots.
 type hotRun struct {
 	valid  bool
 	typing bool
@@ -252,6 +255,7 @@ func (l *List) Context() clock.CausalContext { return l.context().Clone() }
 
 // Len returns the number of elements (LLEN). O(1).
 func (l *List) Len() int {
+	l.settle()
 	if l.st == nil {
 		return 0
 	}
@@ -415,6 +419,7 @@ func (l *List) PosCount(value string, count int, opts PosOptions) ([]int, error)
 // Tombstones returns the number of removed elements the list still keeps
 // for ordering, outside compacted blocks. O(1).
 func (l *List) Tombstones() int {
+	l.settle()
 	if l.st == nil {
 		return 0
 	}

@@ -71,30 +71,15 @@ func (l *List) InsertAt(at clock.ReplicaID, index int, values ...string) (*List,
 		// A character typed on an armed hot run (see hotRun), the usual
 		// keystroke, done here rather than in a call, once the armed room
 		// has a k-th slot and the recorder and the tree are those the run
-		// was armed with. It writes the byte to the next free value slot
-		// and recorder byte, grows the run and its weight, and takes the
-		// next dot; settleArmed counts the rest later. O(1) while the
-		// weights' walk up the tree is deferred (see
-		// ostree.Tree.SetWeight).
+		// was armed with: it writes the byte to the next free value slot
+		// and recorder byte, and settleArmed counts the rest later (the
+		// run's length and weight, the dots taken). O(1).
 		h := &s.hot
-		if k := h.k; k < len(h.vb) && k < len(h.bb) && index == h.pos && at == h.rep && len(values[0]) == 1 &&
+		if k := h.k; k < len(h.vb) && k < len(h.bb) && index == h.pos+k && at == h.rep && len(values[0]) == 1 &&
 			h.rec == l.rec && l.pend == s && h.rec.pend == s && s.tree.Gen() == h.gen {
 			h.vb[k] = values[0][0]
 			h.bb[k] = values[0][0]
 			h.k = k + 1
-			x := s.tree.At(h.c)
-			x.n++
-			if !s.tree.SetWeightDeferred(h.c, int(x.n)) {
-				s.tree.SetWeight(h.c, int(x.n))
-			}
-			if h.c.Leaf != s.cacheLeaf || h.c.Slot != s.cacheSlot {
-				s.touch(h.c.Leaf)
-			}
-			if s.indexed {
-				s.setSeqLeaf(x.id.rep(), x.id.seq()+uint64(x.n)-1, h.c.Leaf)
-			}
-			l.lz.to++
-			h.pos++
 			return h.rec, nil
 		}
 	}
@@ -268,6 +253,9 @@ func (l *List) typeByte(b byte) (*List, bool) {
 func (s *store) settleArmed() {
 	h := &s.hot
 	d := h.rec
+	if k := h.rk; k > 0 {
+		s.settleRemovals(k)
+	}
 	if k := h.rk; k > 0 && d.pend == s && d.recs.rem.len() == h.remN {
 		a := d.recs.rem.last()
 		if h.fwd {
@@ -281,6 +269,16 @@ func (s *store) settleArmed() {
 		d.lz.to += uint64(k)
 	}
 	if k := h.k; k > 0 {
+		x := s.tree.At(h.c)
+		x.n += uint32(k)
+		s.setWeight(h.c, int(x.n))
+		if s.indexed {
+			for seq := x.id.seq() + uint64(x.n) - uint64(k); seq < x.id.seq()+uint64(x.n); seq++ {
+				s.setSeqLeaf(x.id.rep(), seq, h.c.Leaf)
+			}
+		}
+		h.typist.lz.to += uint64(k)
+		h.pos += k
 		vs := &s.vals[h.repIdx]
 		vs.live[int(vs.next/chunkMax)+7-vs.base] += int32(k)
 		vs.next += uint64(k)
@@ -302,6 +300,40 @@ func (s *store) settleArmed() {
 	}
 	h.vb, h.bb, h.k, h.typist = nil, nil, 0, nil
 	h.vr, h.live, h.rk = nil, nil, 0
+}
+
+// settleRemovals moves the k elements the armed path of RemoveAt removed
+// from the hot run (see hotRun) to the tombstone run beside it, as
+// backspace or forwardDelete would have one by one: the removal dots are
+// the typist's next k, the element removed last has the last. It counts
+// them in the weights, the index, the tombstones and the typist's lazily
+// held dots. O(k) when the index is built and the two runs are in
+// different leaves, else O(1) while the weights' walk up the tree is
+// deferred.
+func (s *store) settleRemovals(k int) {
+	h := &s.hot
+	x, t := s.tree.At(h.c), s.tree.At(h.tc)
+	lz := &h.typist.lz
+	first := x.id // the removed element with the lowest seq
+	if h.fwd {
+		x.l = x.id.add(k - 1)
+		x.id = x.id.add(k)
+		x.val += uint64(k)
+	} else {
+		first = x.id.add(int(x.n) - k)
+		t.id, t.rm, t.l = first, mkdot(h.repIdx, lz.to+uint64(k)), first.add(-1)
+		h.pos -= k
+	}
+	t.n += uint32(k)
+	x.n -= uint32(k)
+	s.setWeight(h.c, int(x.n))
+	if h.tc.Leaf != h.c.Leaf && s.indexed {
+		for e := range k {
+			s.setSeqLeaf(first.rep(), first.seq()+uint64(e), h.tc.Leaf)
+		}
+	}
+	s.tombs += k
+	lz.to += uint64(k)
 }
 
 // hotForBackspace makes the live run at c, which a removal by at (replica
@@ -490,53 +522,29 @@ func (l *List) Set(at clock.Stamp, index int, value string) (*List, error) {
 // end) and returns the delta and the value removed. It returns
 // ErrOutOfRange if there is no such element. O(log n).
 func (l *List) RemoveAt(at clock.ReplicaID, index int) (delta *List, value string, err error) {
-	if s := l.st; s != nil && s.hot.vr != nil && at == s.hot.rep && s.hot.rec == l.rec && (index == s.hot.pos-1 && !s.hot.fwd || index == s.hot.pos && s.hot.fwd) {
+	if s := l.st; s != nil && s.hot.vr != nil && at == s.hot.rep && s.hot.rec == l.rec {
 		// A backspace or a forward delete on a run armed for it (see
-		// hotRun), the usual removal, done here rather than in a call: it
-		// moves the run's last (first) element to the tombstone run after
-		// (before) it, as backspace (forwardDelete) does, reading its value
-		// from the armed chunk and taking the next dot; settleArmed
-		// records the removals later. It does not apply when the run would
-		// empty, the room or the chunk's other live values are used up, the
-		// element's value is in another chunk, or the recorder is another
-		// list's now. O(1) while the weights' walk up the tree is deferred
-		// (see ostree.Tree.SetWeight).
+		// hotRun), the usual removal, done here rather than in a call. The
+		// run has lost rk elements since it was armed, not yet counted:
+		// the next to go is its last (first) live one, whose value this
+		// reads from the armed chunk; settleArmed later moves the rk
+		// elements to the tombstone run after (before) the run, as
+		// backspace (forwardDelete) would have one by one, and records the
+		// removals. It does not apply when the run would empty, the room
+		// or the chunk's other live values are used up, the element's
+		// value is in another chunk, or the recorder is another list's
+		// now. O(1).
 		h := &s.hot
 		x := s.tree.At(h.c)
-		n := int(x.n)
-		slot := x.val
-		if !h.fwd {
-			slot += uint64(n - 1)
+		rk := h.rk
+		n := int(x.n) - rk                         // live elements left
+		slot, pos := x.val+uint64(n-1), h.pos-1-rk // its value slot and index
+		if h.fwd {
+			slot, pos = x.val+uint64(rk), h.pos
 		}
-		if o := slot - h.vrLo; n >= 2 && h.rk < h.room && o < uint64(len(h.vr)) && *h.live > 1 && h.rec.pend == s && s.tree.Gen() == h.gen {
-			t := s.tree.At(h.tc)
-			seq := l.lz.to + 1
-			var e pdot
-			if h.fwd {
-				e = x.id
-				x.l = e
-				x.id++
-				x.val++
-			} else {
-				e = x.id.add(n - 1)
-				t.id, t.rm, t.l = e, mkdot(h.repIdx, seq), e.add(-1)
-				h.pos--
-			}
-			t.n++
-			x.n--
+		if o := slot - h.vrLo; index == pos && n >= 2 && rk < h.room && o < uint64(len(h.vr)) && *h.live > 1 && h.rec.pend == s && s.tree.Gen() == h.gen {
 			*h.live--
-			if !s.tree.SetWeightDeferred(h.c, n-1) {
-				s.tree.SetWeight(h.c, n-1)
-			}
-			if h.c.Leaf != s.cacheLeaf || h.c.Slot != s.cacheSlot {
-				s.touch(h.c.Leaf)
-			}
-			if h.tc.Leaf != h.c.Leaf && s.indexed {
-				s.setSeqLeaf(e.rep(), e.seq(), h.tc.Leaf)
-			}
-			s.tombs++
-			l.lz.to = seq
-			h.rk++
+			h.rk = rk + 1
 			return h.rec, byteString(h.vr[o]), nil
 		}
 	}
