@@ -222,24 +222,47 @@ func (l *List) typeByte(b byte) (*List, bool) {
 	l.lz.to = end
 	d.lz.to = end
 	h.pos++
-	// Arm the run for the next characters: as many as the chunk, the
-	// buffer, the run, the record and the seqs have room for.
-	if o := int(vs.next % chunkMax); o > 0 {
-		free := min(len(ch.b)-o, cap(r.bbuf)-len(r.bbuf), maxRunLen-int(x.n), maxRunLen-last.n, int(maxSeq-end))
-		if free > 0 {
-			if d.pend != nil && d.pend != s {
-				d.pend.settleArmed()
-			}
-			h.vb, h.bb, h.k, h.typist = ch.b[o:o+free], r.bbuf[nb+1:nb+1+free], 0, l
-			l.pend, d.pend = s, s
-			if s.cacheLeaf == h.c.Leaf {
-				// The cursor cache holds the run, which starts x.n
-				// before pos: growing it then touches nothing.
-				s.cacheSlot, s.cacheItem = h.c.Slot, h.pos-int(x.n)
-			}
-		}
-	}
+	l.armTyping(x, last)
 	return d, true
+}
+
+// armTyping arms the hot typing run x (see hotRun), whose record is the
+// recorder's last insert, for the next characters: as many as the value
+// chunk, the recorder's byte buffer, the run, the record and the seqs
+// have room for, if the next value slot is in an allocated byte chunk,
+// the record's values are the tail of the byte buffer, and the lazily
+// held dots of the list and of the recorder both end right before the
+// run's next element. O(1).
+func (l *List) armTyping(x *run, last *insRec) {
+	s := l.st
+	h := &s.hot
+	d := h.rec
+	r := &d.recs
+	vs := &s.vals[h.repIdx]
+	next := x.id.seq() + uint64(x.n)
+	c := int(vs.next/chunkMax) + 7 - vs.base
+	nb, lb := len(r.bbuf), len(last.vals.b)
+	if vs.next < chunkMax || c < 0 || c >= len(vs.chunks) || next > maxSeq ||
+		l.lz.from == 0 || l.lz.rep != h.rep || l.lz.to+1 != next || d.lz.from == 0 || d.lz.rep != h.rep || d.lz.to+1 != next ||
+		last.vals.s != nil || lb == 0 || nb < lb || &r.bbuf[nb-lb] != &last.vals.b[0] {
+		return
+	}
+	ch := &vs.chunks[c]
+	o := int(vs.next % chunkMax)
+	free := min(len(ch.b)-o, cap(r.bbuf)-nb, maxRunLen-int(x.n), maxRunLen-last.n, int(maxSeq-next+1))
+	if ch.s != nil || ch.b == nil || free <= 0 {
+		return
+	}
+	if d.pend != nil && d.pend != s {
+		d.pend.settleArmed()
+	}
+	h.vb, h.bb, h.k, h.typist = ch.b[o:o+free], r.bbuf[nb:nb+free], 0, l
+	l.pend, d.pend = s, s
+	if s.cacheLeaf == h.c.Leaf {
+		// The cursor cache holds the run, which starts x.n before pos:
+		// counting the characters typed then touches nothing.
+		s.cacheSlot, s.cacheItem = h.c.Slot, h.pos-int(x.n)
+	}
 }
 
 // settleArmed counts the characters typed, or the elements removed, on
@@ -477,6 +500,9 @@ func (l *List) insertLocal(at clock.ReplicaID, vis int, values []string, back bo
 	d.noteDots(at, first, first+uint64(n)-1)
 	if hot && !back && d == l.rec {
 		l.hotForTyping(hc, vis+n, at, rep)
+		if s.hot.typing {
+			l.armTyping(s.tree.At(hc), d.recs.ins.last())
+		}
 	}
 	return d, nil
 }
