@@ -546,8 +546,22 @@ func (l *List) Set(at clock.Stamp, index int, value string) (*List, error) {
 
 // RemoveAt removes the element at index (negative indexes count from the
 // end) and returns the delta and the value removed. It returns
-// ErrOutOfRange if there is no such element. O(log n).
+// ErrOutOfRange if there is no such element. A character typed and
+// removed again before anything read the list or its recorder leaves no
+// tombstone (see the package documentation). O(log n).
 func (l *List) RemoveAt(at clock.ReplicaID, index int) (delta *List, value string, err error) {
+	if s := l.st; s != nil && s.hot.k > 0 && index == s.hot.pos+s.hot.k-1 && at == s.hot.rep && s.hot.rec == l.rec &&
+		l.pend == s && s.hot.rec.pend == s && s.tree.Gen() == s.hot.gen {
+		// A backspace right after characters typed on an armed run (see
+		// hotRun): nothing has read the list or its recorder since the
+		// last of them was typed (a read settles them), so no replica can
+		// have seen it, nor anything name it; it is taken back as if it
+		// had never been typed, and its dot and value slot go to the next
+		// one. O(1).
+		h := &s.hot
+		h.k--
+		return h.rec, byteString(h.vb[h.k]), nil
+	}
 	if s := l.st; s != nil && s.hot.vr != nil && at == s.hot.rep && s.hot.rec == l.rec {
 		// A backspace or a forward delete on a run armed for it (see
 		// hotRun), the usual removal, done here rather than in a call. The
