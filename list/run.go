@@ -163,6 +163,14 @@ func (x *run) splitFlat(f int) (a, b run) {
 	if x.back() {
 		return x.slice(n-f, n), x.slice(0, n-f)
 	}
+	if x.rm == 0 && x.kind&kindBlock == 0 {
+		// A live forward run, the usual case: the first part keeps every
+		// field but the length; the second starts f on, after element f-1.
+		a, b = *x, *x
+		a.n = uint32(f)
+		b.id, b.l, b.val, b.n = x.id.add(f), x.id.add(f-1), x.val+uint64(f), uint32(n-f)
+		return a, b
+	}
 	return x.slice(0, f), x.slice(f, n)
 }
 
