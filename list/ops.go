@@ -267,12 +267,14 @@ func (l *List) armTyping(x *run, last *insRec) {
 
 // settleArmed counts the characters typed, or the elements removed, on
 // the armed hot run since it was armed (see hotRun) where the armed paths
-// of InsertAt and RemoveAt did not: for characters, in the value slots
-// handed out and live; and unless the recorder has been replaced or taken by another
-// list since (or, against RecordInto's terms, recorded into), in the
-// recorder's last insert (its count, and its values, which end the byte
-// buffer the characters were written to) or last removal, and in its
-// lazily held dots. It disarms the run. O(1).
+// of InsertAt and RemoveAt did not. For characters: in the run's length
+// and weight, pos, the typist's lazily held dots and the value slots
+// handed out and live; for removals, settleRemovals' work. Then, unless
+// the recorder has been replaced or taken by another list since (or,
+// against RecordInto's terms, recorded into), in the recorder's last
+// insert (its count, and its values, which end the byte buffer the
+// characters were written to) or last removal, and in its lazily held
+// dots. It disarms the run. O(1), or O(k) when the index is built.
 func (s *store) settleArmed() {
 	h := &s.hot
 	d := h.rec
