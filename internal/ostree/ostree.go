@@ -429,8 +429,10 @@ func (t *Tree[T]) Insert(c Cursor[T], item T, w int) Cursor[T] {
 	return Cursor[T]{Leaf: l, Slot: s}
 }
 
-// makeRoom makes room in the full leaf l for an insertion at slot s, and
-// returns the leaf and slot where the insertion now goes.
+// makeRoom makes room in the full leaf l for an insertion at slot s, by
+// starting a new leaf after the tail, lending items to a sibling or
+// splitting l, and returns the leaf and slot where the insertion now goes.
+// O(LeafCap + log n).
 func (t *Tree[T]) makeRoom(l *Leaf[T], s int) (*Leaf[T], int) {
 	if l == t.tail && s == LeafCap {
 		// Appending at the very end: start a new leaf rather than
