@@ -376,10 +376,22 @@ func (t *Tree[T]) settle() {
 	t.pend, t.pendW = nil, 0
 }
 
-func (t *Tree[T]) addCount(l *Leaf[T], dc, dw int) {
-	l.total += dw
-	t.w += dw
-	t.n += dc
+// takePend settles a deferred weight change unless it is l's, and returns
+// the change of l's (0 if none) for the caller to add on its walk up from
+// l. O(log n).
+func (t *Tree[T]) takePend(l *Leaf[T]) int {
+	if t.pend != l {
+		t.settle()
+		return 0
+	}
+	d := t.pendW
+	t.pend, t.pendW = nil, 0
+	return d
+}
+
+// addUp adds dc items and weight dw to the sums of l's ancestors.
+// O(log n).
+func addUp[T any](l *Leaf[T], dc, dw int) {
 	idx := l.pidx
 	for nd := l.parent; nd != nil; nd = nd.parent {
 		nd.count[idx] += dc
@@ -393,58 +405,77 @@ func (t *Tree[T]) addCount(l *Leaf[T], dc, dw int) {
 // out of range. Other cursors are invalid afterwards. O(log n).
 func (t *Tree[T]) Insert(c Cursor[T], item T, w int) Cursor[T] {
 	lw := weight(w) // before any change
-	t.settle()
-	l := c.Leaf
-	s := c.Slot
+	l, s := c.Leaf, c.Slot
 	if l.n == LeafCap {
-		if l == t.tail && s == LeafCap {
-			// Appending at the very end: start a new leaf rather than
-			// moving half of a full one, so sequential appends fill
-			// leaves completely.
-			nl := &Leaf[T]{}
-			t.linkAfter(l, nl)
-			t.insertLeafAfter(l, nl)
-			l, s = nl, 0
-		} else if nl, ns, ok := t.lend(l, s); ok {
-			l, s = nl, ns
-		} else {
-			r := t.splitLeaf(l)
-			if s > l.n {
-				s -= l.n
-				l = r
-			}
-		}
+		t.settle()
+		l, s = t.makeRoom(l, s)
 	}
-	copy(l.items[s+1:l.n+1], l.items[s:l.n])
-	copy(l.w[s+1:l.n+1], l.w[s:l.n])
+	if n := l.n; s < n {
+		it := l.items[s : n+1]
+		copy(it[1:], it)
+		ws := l.w[s : n+1]
+		copy(ws[1:], ws)
+	}
 	l.items[s] = item
 	l.w[s] = lw
 	l.n++
-	t.addCount(l, 1, w)
+	l.total += w
+	t.n++
+	t.w += w
+	addUp(l, 1, w+t.takePend(l))
 	if s == 0 {
 		fixFirst(l)
 	}
 	return Cursor[T]{Leaf: l, Slot: s}
 }
 
+// makeRoom makes room in the full leaf l for an insertion at slot s, by
+// starting a new leaf after the tail, lending items to a sibling or
+// splitting l, and returns the leaf and slot where the insertion now goes.
+// O(LeafCap + log n).
+func (t *Tree[T]) makeRoom(l *Leaf[T], s int) (*Leaf[T], int) {
+	if l == t.tail && s == LeafCap {
+		// Appending at the very end: start a new leaf rather than
+		// moving half of a full one, so sequential appends fill
+		// leaves completely.
+		nl := &Leaf[T]{}
+		t.linkAfter(l, nl)
+		t.insertLeafAfter(l, nl)
+		return nl, 0
+	}
+	if nl, ns, ok := t.lend(l, s); ok {
+		return nl, ns
+	}
+	r := t.splitLeaf(l)
+	if s > l.n {
+		return r, s - l.n
+	}
+	return l, s
+}
+
 // Delete removes the item at c and returns it. Other cursors are invalid
 // afterwards. O(log n).
 func (t *Tree[T]) Delete(c Cursor[T]) T {
-	t.settle()
 	l, s := c.Leaf, c.Slot
 	item := l.items[s]
 	w := int(l.w[s])
-	copy(l.items[s:l.n-1], l.items[s+1:l.n])
-	copy(l.w[s:l.n-1], l.w[s+1:l.n])
-	l.n--
+	n := l.n - 1
+	if s < n {
+		copy(l.items[s:], l.items[s+1:n+1])
+		copy(l.w[s:], l.w[s+1:n+1])
+	}
+	l.n = n
 	var zero T
-	l.items[l.n] = zero
-	l.w[l.n] = 0
-	t.addCount(l, -1, -w)
-	if s == 0 && l.n > 0 {
+	l.items[n] = zero
+	l.w[n] = 0
+	l.total -= w
+	t.n--
+	t.w -= w
+	addUp(l, -1, t.takePend(l)-w)
+	if s == 0 && n > 0 {
 		fixFirst(l)
 	}
-	if l.n < minLeaf && l.parent != nil {
+	if n < minLeaf && l.parent != nil {
 		t.rebalanceLeaf(l)
 	}
 	return item
@@ -647,16 +678,15 @@ func (t *Tree[T]) lend(l *Leaf[T], s int) (*Leaf[T], int, bool) {
 // splitLeaf moves the upper half of the full leaf l into a new leaf after
 // it and returns the new leaf.
 func (t *Tree[T]) splitLeaf(l *Leaf[T]) *Leaf[T] {
-	half := l.n / 2
-	r := &Leaf[T]{n: l.n - half}
-	copy(r.items[:r.n], l.items[half:l.n])
-	copy(r.w[:r.n], l.w[half:l.n])
-	var zero T
+	const half = LeafCap / 2
+	r := &Leaf[T]{n: LeafCap - half}
+	copy(r.items[:], l.items[half:])
+	copy(r.w[:], l.w[half:])
+	clear(l.items[half:])
+	clear(l.w[half:])
 	moved := 0
-	for s := half; s < l.n; s++ {
-		moved += int(l.w[s])
-		l.items[s] = zero
-		l.w[s] = 0
+	for _, w := range r.w[:LeafCap-half] {
+		moved += int(w)
 	}
 	l.n = half
 	l.total -= moved
@@ -695,7 +725,8 @@ func (t *Tree[T]) insertLeafAfter(l, r *Leaf[T]) {
 // up the tree when full. The counts of p's ancestors already include the
 // child's items.
 func (t *Tree[T]) insertChild(p *inner[T], k int, leaf *Leaf[T], kid *inner[T], count, weight int) {
-	if p.n == innerCap {
+	split := p.n == innerCap
+	if split {
 		appendAtEnd := k == innerCap && t.rightmost(p)
 		var q *inner[T]
 		if appendAtEnd {
@@ -726,12 +757,16 @@ func (t *Tree[T]) insertChild(p *inner[T], k int, leaf *Leaf[T], kid *inner[T], 
 	p.weight[k] = weight
 	p.n++
 	p.renumber(k)
-	fixLeftmost(p)
-	// A new empty inner node q took no counts from p; the inserted
-	// child's items are already counted in the ancestors of the node it
-	// was inserted into only if that node is p's original self. Recount
-	// the path up from p to keep sums exact.
-	t.recountUp(p)
+	if k == 0 {
+		fixLeftmost(p)
+	}
+	if split {
+		// The sums hangInnerAfter gave p and q in their parent lack
+		// the child's items, which the ancestors above still count:
+		// recount the path up from p to keep sums exact. Without a
+		// split, p's sums are what its ancestors record.
+		t.recountUp(p)
+	}
 }
 
 // rightmost reports whether p is the last node of its level.
@@ -746,12 +781,14 @@ func (t *Tree[T]) rightmost(p *inner[T]) bool {
 
 // renumber sets the parent index of p's children from k on.
 func (p *inner[T]) renumber(k int) {
-	for i := k; i < p.n; i++ {
-		if p.leafs {
+	if p.leafs {
+		for i := k; i < p.n; i++ {
 			p.leaves[i].pidx = i
-		} else {
-			p.kids[i].pidx = i
 		}
+		return
+	}
+	for i := k; i < p.n; i++ {
+		p.kids[i].pidx = i
 	}
 }
 

@@ -49,6 +49,11 @@ func check(t *testing.T, tr *Tree[entry], model []entry) {
 		if sum != l.total {
 			t.Fatalf("leaf total %d, want %d", l.total, sum)
 		}
+		for s := l.n; s < LeafCap; s++ {
+			if l.items[s] != (entry{}) || l.w[s] != 0 {
+				t.Fatalf("leaf keeps an item or weight in unused slot %d", s)
+			}
+		}
 	}
 	if tr.tail != prev {
 		t.Fatalf("tail is not the last leaf")
