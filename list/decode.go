@@ -300,6 +300,10 @@ func (l *List) UnmarshalBinary(data []byte) error {
 	}
 	out.st = st
 	out.recs = recs
+	// Settle what an armed run left uncounted (see hotRun) before the
+	// state it belongs to goes: settling it later would count it into the
+	// decoded state.
+	l.settle()
 	*l = *out
 	return nil
 }

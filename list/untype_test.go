@@ -175,3 +175,56 @@ func TestRemoveUnseenTypingSessions(t *testing.T) {
 		t.Fatal("no character was taken back; the test no longer exercises RemoveAt's unseen path")
 	}
 }
+
+// TestUnmarshalOverArmedTypist decodes another document over a list whose
+// last character was typed on an armed run and not yet counted (see
+// hotRun), then records the new document into a new delta: shipping the
+// old delta later must not count the old keystrokes into the new state,
+// so a peer that merges what the list recorded equals it, and the old
+// delta still carries the old document's text.
+func TestUnmarshalOverArmedTypist(t *testing.T) {
+	const me, other clock.ReplicaID = 1, 2
+	base := strings.Repeat("-", 1100)
+	a, d1 := typed(t, me, base)
+	for i, c := range "xy" {
+		if _, err := a.InsertAt(me, len(base)+i, string(c)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if a.st.hot.k == 0 {
+		t.Fatal("the y was not typed armed; the test no longer exercises the armed path")
+	}
+	doc2 := New()
+	if _, _, err := doc2.PushRight(other, "h", "i"); err != nil {
+		t.Fatal(err)
+	}
+	enc, err := doc2.AppendBinary(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.UnmarshalBinary(enc); err != nil {
+		t.Fatal(err)
+	}
+	d2 := NewDelta()
+	a.RecordInto(d2)
+	for i, c := range "abc" {
+		if i == 2 {
+			old := New()
+			old.Merge(d1) // the old delta shipped mid-typing
+			if got := strings.Join(elems(old), ""); got != base+"xy" {
+				t.Fatalf("the old delta's document ends %q, want %q", got[len(base):], "xy")
+			}
+		}
+		if _, err := a.InsertAt(me, 2+i, string(c)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	peer := doc2.Clone()
+	peer.Merge(d2)
+	if got := strings.Join(elems(a), ""); got != "hiabc" {
+		t.Fatalf("list %q, want %q", got, "hiabc")
+	}
+	if !peer.Equal(a) {
+		t.Fatalf("the peer that merged what the list recorded\n %v\ndiffers from it\n %v", peer, a)
+	}
+}
