@@ -97,9 +97,7 @@ func (s *store) extend(left, right pdot, rep uint16, first uint64, n int) bool {
 	x.n += uint32(n)
 	s.tree.SetWeight(c, int(x.n))
 	if s.indexed {
-		for k := range n {
-			s.setSeqLeaf(rep, first+uint64(k), c.Leaf)
-		}
+		s.setSeqRange(rep, first, first+uint64(n)-1, c.Leaf)
 	}
 	return true
 }

@@ -153,9 +153,7 @@ func (l *List) typeOn(values []string) (*List, bool) {
 		s.touch(h.c.Leaf)
 	}
 	if s.indexed {
-		for k := range n {
-			s.setSeqLeaf(x.id.rep(), end+uint64(k), h.c.Leaf)
-		}
+		s.setSeqRange(x.id.rep(), end, end+uint64(n)-1, h.c.Leaf)
 	}
 	if !d.lz.join(h.rep, end, end+uint64(n)-1) { // noteDots' usual case, inlined
 		d.noteDots(h.rep, end, end+uint64(n)-1)
@@ -298,9 +296,8 @@ func (s *store) settleArmed() {
 		x.n += uint32(k)
 		s.setWeight(h.c, int(x.n))
 		if s.indexed {
-			for seq := x.id.seq() + uint64(x.n) - uint64(k); seq < x.id.seq()+uint64(x.n); seq++ {
-				s.setSeqLeaf(x.id.rep(), seq, h.c.Leaf)
-			}
+			end := x.id.seq() + uint64(x.n)
+			s.setSeqRange(x.id.rep(), end-uint64(k), end-1, h.c.Leaf)
 		}
 		h.typist.lz.to += uint64(k)
 		h.pos += k
@@ -353,9 +350,7 @@ func (s *store) settleRemovals(k int) {
 	x.n -= uint32(k)
 	s.setWeight(h.c, int(x.n))
 	if h.tc.Leaf != h.c.Leaf && s.indexed {
-		for e := range k {
-			s.setSeqLeaf(first.rep(), first.seq()+uint64(e), h.tc.Leaf)
-		}
+		s.setSeqRange(first.rep(), first.seq(), first.seq()+uint64(k)-1, h.tc.Leaf)
 	}
 	s.tombs += k
 	lz.to += uint64(k)

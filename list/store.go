@@ -661,8 +661,32 @@ func (s *store) setLeaf(x *run, l *ostree.Leaf[run]) {
 		s.idx[rep].span(x.id.seq(), x.id.seq()+uint64(x.n)-1, l)
 		return
 	}
-	for k := 0; k < int(x.n); k++ {
-		s.setSeqLeaf(rep, x.id.seq()+uint64(k), l)
+	s.setSeqRange(rep, x.id.seq(), x.id.seq()+uint64(x.n)-1, l)
+}
+
+// setSeqRange is setSeqLeaf for each of the seqs [lo, hi] of replica rep,
+// a page at a time. O(hi−lo + pages), plus the ranges it cuts.
+func (s *store) setSeqRange(rep uint16, lo, hi uint64, l *ostree.Leaf[run]) {
+	ps := &s.idx[rep]
+	for lo <= hi {
+		n := int(lo / pageSize)
+		end := min(hi, uint64(n)*pageSize+pageSize-1) // the last seq in this page
+		pg := ps.get(n)
+		if pg == nil {
+			pg = &page{spanned: ps.overlaps(uint64(n)*pageSize, uint64(n)*pageSize+pageSize-1)}
+			ps.add(n, pg)
+		}
+		if pg.spanned {
+			ps.unspan(lo, end)
+		}
+		slots := pg.leaf[lo%pageSize : end%pageSize+1]
+		for i := range slots {
+			if slots[i] == nil {
+				pg.used++
+			}
+			slots[i] = l
+		}
+		lo = end + 1
 	}
 }
 
