@@ -89,7 +89,9 @@ type List struct {
 // value slots handed out and live, and the recorder's last insert and
 // lazily held dots. Every mutator and every reader of what settleArmed
 // changes settles first (List.settle, called by full, flush, clearHot,
-// RecordInto, Len and Tombstones), which disarms the run.
+// RecordInto, UnmarshalBinary, Len and Tombstones), which disarms the
+// run. Until then RemoveAt can take the last of the k characters back
+// unseen (see the package documentation): k just counts one fewer.
 //
 // A run hot for a backspace or a forward delete (fwd) that recorded into
 // the recorder is armed in the same way once such a removal has checked
