@@ -228,3 +228,226 @@ func TestUnmarshalOverArmedTypist(t *testing.T) {
 		t.Fatalf("the peer that merged what the list recorded\n %v\ndiffers from it\n %v", peer, a)
 	}
 }
+
+// TestSharedRecorderArmed has two replicas' lists record into one delta
+// while each types, takes back, removes, pops, pushes, sets and reads (the
+// list, the recorder, clones of both, an iterator made before typing), and
+// merges the shared recorder mid-typing; at each sync the delta is merged
+// into both and into a third replica, which must then all be equal, and
+// each list must hold its model's text now and then. It fails if nothing
+// was typed armed or taken back.
+func TestSharedRecorderArmed(t *testing.T) {
+	untyped, armed := 0, 0
+	for seed := range uint64(2) {
+		u, a := sharedRecorderSession(t, seed)
+		untyped, armed = untyped+u, armed+a
+	}
+	if untyped == 0 || armed == 0 {
+		t.Fatalf("%d characters taken back, %d steps armed; the test no longer exercises the armed paths", untyped, armed)
+	}
+}
+
+// sharedRecorderSession is one seed of TestSharedRecorderArmed; it returns
+// the characters taken back and the steps that ended armed.
+func sharedRecorderSession(t *testing.T, seed uint64) (untyped, armed int) {
+	rng := rand.New(rand.NewPCG(seed, 7))
+	ids := []clock.ReplicaID{3, 7}
+	base := strings.Repeat("-", 1100)
+	p := New()
+	if _, err := p.InsertAt(9, 0, strings.Split(base, "")...); err != nil {
+		t.Fatal(err)
+	}
+	ls := []*List{p.Clone(), p.Clone()}
+	models := [][]string{elems(p), elems(p)}
+	curs := []int{550, 200}
+	d := NewDelta()
+	for _, l := range ls {
+		l.RecordInto(d)
+	}
+	w := 0
+	for step := range 6000 {
+		if rng.IntN(20) == 0 {
+			w = 1 - w
+		}
+		l, id := ls[w], ids[w]
+		m := &models[w]
+		cur := &curs[w]
+		if *cur > len(*m) {
+			*cur = len(*m)
+		}
+		switch k := rng.IntN(100); {
+		case k < 55:
+			v := string(rune('a' + rng.IntN(26)))
+			if _, err := l.InsertAt(id, *cur, v); err != nil {
+				t.Fatal(err)
+			}
+			*m = slices.Insert(*m, *cur, v)
+			*cur++
+		case k < 75 && *cur > 0:
+			if l.st != nil && l.st.hot.k > 0 && *cur == l.st.hot.pos+l.st.hot.k {
+				untyped++
+			}
+			_, v, err := l.RemoveAt(id, *cur-1)
+			if err != nil || v != (*m)[*cur-1] {
+				t.Fatalf("seed %d step %d: backspace %q %v want %q", seed, step, v, err, (*m)[*cur-1])
+			}
+			*cur--
+			*m = slices.Delete(*m, *cur, *cur+1)
+		case k < 82 && *cur < len(*m):
+			_, v, err := l.RemoveAt(id, *cur)
+			if err != nil || v != (*m)[*cur] {
+				t.Fatalf("seed %d step %d: delete %q %v want %q", seed, step, v, err, (*m)[*cur])
+			}
+			*m = slices.Delete(*m, *cur, *cur+1)
+		case k < 86:
+			*cur = rng.IntN(len(*m) + 1)
+		case k < 88:
+			switch rng.IntN(6) {
+			case 4:
+				// the other list merges the shared recorder mid-typing
+				ls[1-w].Merge(d)
+				models[1-w] = elems(ls[1-w])
+				curs[1-w] = min(curs[1-w], len(models[1-w]))
+			case 5:
+				if c := l.Clone(); !c.Equal(l) {
+					t.Fatalf("seed %d step %d: a clone differs from the list", seed, step)
+				}
+				l.Merge(d)
+				*m = elems(l)
+			case 0:
+				l.Len()
+			case 1:
+				d.Len()
+			case 2:
+				if c := d.Clone(); !c.Equal(d) {
+					t.Fatalf("seed %d step %d: a clone of the recorder differs from it", seed, step)
+				}
+			case 3:
+				it := l.All()
+				v := string(rune('A' + rng.IntN(26)))
+				if _, err := l.InsertAt(id, *cur, v); err != nil {
+					t.Fatal(err)
+				}
+				*m = slices.Insert(*m, *cur, v)
+				*cur++
+				var got []string
+				for _, x := range it {
+					got = append(got, x)
+				}
+				if !slices.Equal(got, *m) {
+					t.Fatalf("seed %d step %d: iterator", seed, step)
+				}
+			}
+		case k < 90 && len(*m) > 0:
+			st := clock.Stamp{Time: clock.NewTimestamp(int64(1000+step), 0), Replica: id}
+			i := rng.IntN(len(*m))
+			if _, err := l.Set(st, i, "S"); err != nil {
+				t.Fatal(err)
+			}
+			(*m)[i] = "S"
+		case k < 92 && len(*m) > 0:
+			_, v, _, err := l.PopRight(id)
+			if err != nil || v != (*m)[len(*m)-1] {
+				t.Fatalf("seed %d step %d: popped %q (%v), want %q", seed, step, v, err, (*m)[len(*m)-1])
+			}
+			*m = (*m)[:len(*m)-1]
+		case k < 97:
+			// sync
+			for _, x := range ls {
+				x.Merge(d)
+			}
+			p.Merge(d)
+			for i, x := range ls {
+				if !x.Equal(p) {
+					t.Fatalf("seed %d step %d: list %d after sync\n %v\n differs from the replica\n %v", seed, step, i, x.Context(), p.Context())
+				}
+			}
+			models[0], models[1] = elems(p), elems(p)
+			d = NewDelta()
+			for _, x := range ls {
+				x.RecordInto(d)
+			}
+		default:
+			if _, _, err := l.PushRight(id, "P"); err != nil {
+				t.Fatal(err)
+			}
+			*m = append(*m, "P")
+		}
+		if l.st != nil && l.st.hot.k > 0 {
+			armed++
+		}
+		if rng.IntN(60) != 0 {
+			continue
+		}
+		if got := elems(l); !slices.Equal(got, *m) {
+			t.Fatalf("seed %d step %d: list %d differs from its model", seed, step, w)
+		}
+	}
+	return untyped, armed
+}
+
+// TestArmedUpToMaxSeq types, backspaces and takes back characters right
+// up to the last sequence number a replica has, on armed runs, and checks
+// the list against a plain slice, that the replica runs out (ErrFull) when
+// few numbers are left, and that a replica that merged the recorder equals
+// it.
+func TestArmedUpToMaxSeq(t *testing.T) {
+	const me clock.ReplicaID = 5
+	for _, gap := range []uint64{1100 + 3, 1100 + 40, 1100 + 200} {
+		l, d := New(), NewDelta()
+		c := NewDelta()
+		c.ctx.AddRange(me, 1, maxSeq-gap)
+		l.Merge(c)
+		r := New()
+		r.Merge(c)
+		l.RecordInto(d)
+		var model []string
+		for i := range 1100 {
+			if _, err := l.InsertAt(me, i, "-"); err != nil {
+				t.Fatal(err)
+			}
+			model = append(model, "-")
+		}
+		l.Len()
+		rng := rand.New(rand.NewPCG(gap, 1))
+		full := false
+		for step := 0; step < 400; step++ {
+			if rng.IntN(3) == 0 {
+				_, v, err := l.RemoveAt(me, len(model)-1)
+				if err == ErrFull {
+					full = true
+					break
+				}
+				if err != nil || v != model[len(model)-1] {
+					t.Fatalf("gap %d step %d: removed %q %v", gap, step, v, err)
+				}
+				model = model[:len(model)-1]
+			} else {
+				ch := string(rune('a' + rng.IntN(26)))
+				_, err := l.InsertAt(me, len(model), ch)
+				if err == ErrFull {
+					full = true
+					break
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				model = append(model, ch)
+			}
+		}
+		if got := elems(l); !slices.Equal(got, model) {
+			t.Fatalf("gap %d: list differs from model", gap)
+		}
+		ctx := l.Context()
+		if vv := ctx.Vector(); vv.Get(me) > maxSeq || ctx.CloudLen() != 0 {
+			t.Fatalf("gap %d: context %v", gap, ctx.String())
+		}
+		r.Merge(d)
+		if !r.Equal(l) {
+			t.Fatalf("gap %d: the replica that merged the recorder differs", gap)
+		}
+		if gap == 1100+3 && !full {
+			t.Fatalf("gap %d: the replica's sequence numbers never ran out; the test no longer reaches maxSeq", gap)
+		}
+	}
+}
