@@ -104,19 +104,27 @@ func (s *store) extend(left, right pdot, rep uint16, first uint64, n int) bool {
 
 // insertBefore inserts the run x of new elements before flat offset f of
 // the item at c (at the end if c is End), joining it with a neighbour
-// when they form one run, and indexes its elements. It returns the item
+// when they form one run (at f == 0), and indexes its elements. It returns the item
 // now holding x and true if x's last element ends that item in list order
 // (x joined no run after it). Other cursors are invalid afterwards.
 func (s *store) insertBefore(c cursor, f int, x run) (cursor, bool) {
 	if f > 0 {
+		// x goes inside the item: its part before x stays, and x and the
+		// part after go in after it, in one move of the leaf's items. No
+		// join is tried: x joins neither part but in rare shapes, and a
+		// join missed costs an item, never correctness, as the encoding
+		// joins runs.
+		leaf := c.Leaf
 		a, b := s.tree.At(c).splitFlat(f)
 		*s.tree.At(c) = a
 		s.setWeight(c, a.weight())
-		bc := s.insertItem(s.tree.Next(c), b)
-		if bc.Leaf != c.Leaf {
+		xc := s.tree.InsertPair(s.tree.Next(c), x, x.weight(), b, b.weight())
+		s.touch(xc.Leaf)
+		s.setLeaf(&x, xc.Leaf)
+		if bc := s.tree.Next(xc); bc.Leaf != leaf {
 			s.setLeaf(&b, bc.Leaf)
 		}
-		c = bc
+		return xc, true
 	}
 	if pc, ok := s.tree.Prev(c); ok {
 		if j, ok := join(s.tree.At(pc), &x); ok {
@@ -364,14 +372,19 @@ func (s *store) tombstoneSplit(c cursor, f int, rm pdot) (pdot, string) {
 		*x = oneKind(x.flatPart(0, f))
 	}
 	s.setWeight(c, f)
-	tc := s.insertItem(s.tree.Next(c), t)
+	if rest.n == 0 {
+		if tc := s.insertItem(s.tree.Next(c), t); tc.Leaf != leaf {
+			s.setLeaf(&t, tc.Leaf)
+		}
+		return e, v
+	}
+	tc := s.tree.InsertPair(s.tree.Next(c), t, 0, rest, rest.weight())
+	s.touch(tc.Leaf)
 	if tc.Leaf != leaf {
 		s.setLeaf(&t, tc.Leaf)
 	}
-	if rest.n > 0 {
-		if rc := s.insertItem(s.tree.Next(tc), rest); rc.Leaf != leaf {
-			s.setLeaf(&rest, rc.Leaf)
-		}
+	if rc := s.tree.Next(tc); rc.Leaf != leaf {
+		s.setLeaf(&rest, rc.Leaf)
 	}
 	return e, v
 }

@@ -429,6 +429,37 @@ func (t *Tree[T]) Insert(c Cursor[T], item T, w int) Cursor[T] {
 	return Cursor[T]{Leaf: l, Slot: s}
 }
 
+// InsertPair inserts a then b, with weights wa and wb (each 0 ≤ w ≤
+// MaxWeight), before the item at c (at the end if c is End), as Insert of
+// b and then of a before it would, and returns the cursor of a; it panics
+// if a weight is out of range. Other cursors are invalid afterwards.
+// O(log n), moving the leaf's items once when it has room for both.
+func (t *Tree[T]) InsertPair(c Cursor[T], a T, wa int, b T, wb int) Cursor[T] {
+	l, s := c.Leaf, c.Slot
+	if l.n > LeafCap-2 {
+		bc := t.Insert(c, b, wb)
+		return t.Insert(bc, a, wa)
+	}
+	la, lb := weight(wa), weight(wb) // before any change
+	if n := l.n; s < n {
+		it := l.items[s : n+2]
+		copy(it[2:], it)
+		ws := l.w[s : n+2]
+		copy(ws[2:], ws)
+	}
+	l.items[s], l.items[s+1] = a, b
+	l.w[s], l.w[s+1] = la, lb
+	l.n += 2
+	l.total += wa + wb
+	t.n += 2
+	t.w += wa + wb
+	addUp(l, 2, wa+wb+t.takePend(l))
+	if s == 0 {
+		fixFirst(l)
+	}
+	return Cursor[T]{Leaf: l, Slot: s}
+}
+
 // makeRoom makes room in the full leaf l for an insertion at slot s, by
 // starting a new leaf after the tail, lending items to a sibling or
 // splitting l, and returns the leaf and slot where the insertion now goes.

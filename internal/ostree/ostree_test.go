@@ -144,8 +144,8 @@ func holdsPending(tr *Tree[entry], nd *inner[entry], k int) bool {
 }
 
 // TestRandomAgainstModel drives a tree and a slice with the same random
-// operations and compares them after each, including where OnMove says
-// each item lives.
+// operations (Insert, InsertPair, Delete, SetWeight) and compares them
+// after each, including where OnMove says each item lives.
 func TestRandomAgainstModel(t *testing.T) {
 	for _, seed := range []uint64{1, 2, 3, 4, 5} {
 		t.Run(fmt.Sprint(seed), func(t *testing.T) {
@@ -172,6 +172,18 @@ func TestRandomAgainstModel(t *testing.T) {
 					}
 					e := entry{id: next, w: rng.IntN(4)}
 					next++
+					if rng.IntN(3) == 0 {
+						// Two at once, each with its own weight.
+						f := entry{id: next, w: rng.IntN(4)}
+						next++
+						c := tr.InsertPair(tr.AtIndex(i), e, e.w, f, f.w)
+						if got := *tr.At(c); got != e {
+							t.Fatalf("InsertPair returned the cursor of %v, want %v", got, e)
+						}
+						where[e.id], where[f.id] = c.Leaf, tr.Next(c).Leaf
+						model = slices.Insert(model, i, e, f)
+						break
+					}
 					c := tr.Insert(tr.AtIndex(i), e, e.w)
 					where[e.id] = c.Leaf
 					model = slices.Insert(model, i, e)
