@@ -664,8 +664,9 @@ func (s *store) setLeaf(x *run, l *ostree.Leaf[run]) {
 	s.setSeqRange(rep, x.id.seq(), x.id.seq()+uint64(x.n)-1, l)
 }
 
-// setSeqRange is setSeqLeaf for each of the seqs [lo, hi] of replica rep,
-// a page at a time. O(hi−lo + pages), plus the ranges it cuts.
+// setSeqRange records that the elements of replica rep with the seqs
+// [lo, hi] live in leaf l, a page at a time: over any range of long they
+// were in (see pages). O(hi−lo + pages), plus the ranges it cuts.
 func (s *store) setSeqRange(rep uint16, lo, hi uint64, l *ostree.Leaf[run]) {
 	ps := &s.idx[rep]
 	for lo <= hi {
@@ -690,21 +691,9 @@ func (s *store) setSeqRange(rep uint16, lo, hi uint64, l *ostree.Leaf[run]) {
 	}
 }
 
+// setSeqLeaf records that the element (rep, seq) lives in leaf l.
 func (s *store) setSeqLeaf(rep uint16, seq uint64, l *ostree.Leaf[run]) {
-	ps := &s.idx[rep]
-	n := int(seq / pageSize)
-	pg := ps.get(n)
-	if pg == nil {
-		pg = &page{spanned: ps.overlaps(uint64(n)*pageSize, uint64(n)*pageSize+pageSize-1)}
-		ps.add(n, pg)
-	}
-	if pg.spanned {
-		ps.unspan(seq, seq)
-	}
-	if pg.leaf[seq%pageSize] == nil {
-		pg.used++
-	}
-	pg.leaf[seq%pageSize] = l
+	s.setSeqRange(rep, seq, seq, l)
 }
 
 // moved is the tree's OnMove hook.
