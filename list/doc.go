@@ -33,13 +33,13 @@
 // Removed elements stay as tombstones (dot and origins, no value), because
 // later inserts may name them as origins. Compact collapses the tombstones
 // every replica has seen into blocks that keep only their dots. One
-// removal leaves none: a character typed with InsertAt into a list that
-// records into a delta (RecordInto) and removed again by a backspace
-// before anything read the list or the delta (an editor's typo, fixed
-// before the next shipment) is taken back as if it had never been typed.
-// No replica can have seen it, nothing can name it, and its dot goes to
-// the next edit, so the delta ships the net change and the dots stay
-// dense.
+// removal may leave none: a character typed with InsertAt into a list
+// that records into a delta (RecordInto), typing on after the previous
+// one, and removed again by a backspace before anything read the list or
+// the delta (an editor's typo, fixed before the next shipment) is, on the
+// fast path typing on takes, taken back as if it had never been typed. No
+// replica can have seen it, nothing can name it, and its dot goes to the
+// next edit, so the delta ships the net change and the dots stay dense.
 //
 // # Storage and cost
 //

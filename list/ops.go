@@ -544,8 +544,8 @@ func (l *List) Set(at clock.Stamp, index int, value string) (*List, error) {
 // RemoveAt removes the element at index (negative indexes count from the
 // end) and returns the delta and the value removed. It returns
 // ErrOutOfRange if there is no such element. A character typed and
-// removed again before anything read the list or its recorder leaves no
-// tombstone (see the package documentation). O(log n).
+// removed again before anything read the list or its recorder may leave
+// no tombstone (see the package documentation). O(log n).
 func (l *List) RemoveAt(at clock.ReplicaID, index int) (delta *List, value string, err error) {
 	if s := l.st; s != nil && s.hot.k > 0 && index == s.hot.pos+s.hot.k-1 && at == s.hot.rep && s.hot.rec == l.rec &&
 		l.pend == s && s.hot.rec.pend == s && s.tree.Gen() == s.hot.gen {
