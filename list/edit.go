@@ -104,9 +104,10 @@ func (s *store) extend(left, right pdot, rep uint16, first uint64, n int) bool {
 
 // insertBefore inserts the run x of new elements before flat offset f of
 // the item at c (at the end if c is End), joining it with a neighbour
-// when they form one run (at f == 0), and indexes its elements. It returns the item
-// now holding x and true if x's last element ends that item in list order
-// (x joined no run after it). Other cursors are invalid afterwards.
+// when they form one run (at f == 0), and indexes its elements. It
+// returns the item now holding x and true if x's last element ends that
+// item in list order (x joined no run after it). Other cursors are
+// invalid afterwards.
 func (s *store) insertBefore(c cursor, f int, x run) (cursor, bool) {
 	if f > 0 {
 		// x goes inside the item: its part before x stays, and x and the

@@ -278,18 +278,18 @@ func (s *store) settleArmed() {
 	d := h.rec
 	if k := h.rk; k > 0 {
 		s.settleRemovals(k)
-	}
-	if k := h.rk; k > 0 && d.pend == s && d.recs.rem.len() == h.remN {
-		a := d.recs.rem.last()
-		if h.fwd {
-			a.step = 1
-		} else {
-			a.target.Seq -= uint64(k)
-			a.rm.Seq += uint64(k)
-			a.step = -1
+		if d.pend == s && d.recs.rem.len() == h.remN {
+			a := d.recs.rem.last()
+			if h.fwd {
+				a.step = 1
+			} else {
+				a.target.Seq -= uint64(k)
+				a.rm.Seq += uint64(k)
+				a.step = -1
+			}
+			a.n += k
+			d.lz.to += uint64(k)
 		}
-		a.n += k
-		d.lz.to += uint64(k)
 	}
 	if k := h.k; k > 0 {
 		x := s.tree.At(h.c)
