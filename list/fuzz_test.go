@@ -45,14 +45,23 @@ func FuzzDecodeList(f *testing.F) {
 		other := build(t, "a", "b")
 		other.Merge(l)
 		l.Merge(other)
+		// A state may have used up ra's sequence numbers (or the replica
+		// IDs): then the push must fail with ErrFull and change nothing.
+		before := l.Clone()
 		if _, _, err := l.PushLeft(ra, "x"); err != nil {
-			t.Fatal(err)
+			if !errors.Is(err, list.ErrFull) {
+				t.Fatal(err)
+			}
+			if !l.Equal(before) {
+				t.Fatal("a push that failed with ErrFull changed the list")
+			}
 		}
 	})
 }
 
 // seedEncodings returns encodings of small states and deltas: the corpus
-// in testdata/fuzz/FuzzDecodeList holds the same.
+// in testdata/fuzz/FuzzDecodeList holds the same, and a state whose
+// replica 1 has used its last sequence number (replica-out-of-seqs).
 func seedEncodings(tb testing.TB) [][]byte {
 	var out [][]byte
 	add := func(l *list.List) {
