@@ -230,3 +230,58 @@ func BenchmarkMergeHeldKeystrokes(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/keystroke")
 }
+
+// BenchmarkMergeHeldEdits merges edits one delta each into a replica that
+// must hold most of them: late-first is a typist's 4,000 keystrokes (two
+// characters typed, one deleted) whose first arrives last, so each of the
+// others waits for it; while-integrating interleaves 2,000 of those with
+// 2,000 pushes of another replica that go in at once. Reported per delta.
+func BenchmarkMergeHeldEdits(b *testing.B) {
+	for _, bc := range []struct {
+		name   string
+		pushes bool
+	}{{"late-first", false}, {"while-integrating", true}} {
+		b.Run(bc.name, func(b *testing.B) {
+			const n = 4000
+			src := list.New()
+			var deltas []*list.List // in the order merged
+			var late *list.List     // the typist's first keystroke, merged last
+			typed := 0
+			for len(deltas) < n-1 {
+				var d *list.List
+				var err error
+				switch {
+				case bc.pushes && len(deltas)%2 == 0:
+					d, _, err = src.PushLeft(rb, "b")
+				case typed%3 == 2:
+					d, _, err = src.RemoveAt(ra, src.Len()-1)
+					typed++
+				default:
+					d, err = src.InsertAt(ra, src.Len(), "x")
+					typed++
+				}
+				if err != nil {
+					b.Fatal(err)
+				}
+				if late == nil && typed == 1 {
+					late = d
+				} else {
+					deltas = append(deltas, d)
+				}
+			}
+			deltas = append(deltas, late)
+			var dst *list.List
+			b.ReportAllocs()
+			for b.Loop() {
+				dst = list.New()
+				for _, d := range deltas {
+					dst.Merge(d)
+				}
+			}
+			if !dst.Equal(src) {
+				b.Fatalf("merged %v\nwant %v", dst, src)
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/delta")
+		})
+	}
+}

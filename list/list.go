@@ -51,7 +51,10 @@ type List struct {
 	heldJoined uint32
 	st         *store  // full state: the integrated elements (nil while empty)
 	recs       records // delta: its operations; full state: those held back
-	rec        *List   // RecordInto's target
+	// held indexes a full state's recs for merges (see heldIndex): nil
+	// until a merge needs it, and whenever recs is replaced.
+	held *heldIndex
+	rec  *List // RecordInto's target
 	// pend is the store whose armed hot run (see hotRun) has keystrokes
 	// (characters typed or removed) not yet counted here: the list's own
 	// while it edits on one, and for a recorder, that of the list

@@ -46,7 +46,7 @@ func (l *List) Merge(o *List) bool {
 		rec, seen := l.rec, l.context().Clone()
 		*l = *o.Clone()
 		l.rec = rec
-		l.mergeContext(&seen)
+		l.mergeContext(l.heldIndex(), &seen)
 		return true
 	}
 	if l.st == nil {
@@ -231,14 +231,15 @@ func (l *List) mergeInto(o *List) bool {
 	s.buildIndex()
 	s.cacheLeaf = nil
 	ctx := l.context()
-	heldBefore := l.recs // left as it is: the merge holds into new chunks
+	heldBefore := l.recs // left as it is until the end: the merge holds into new chunks
+	hx := l.heldIndex()
 
 	in := &s.scratch
 	defer in.reset()
 	l.recs = records{}
 	l.gather(in, o)
-	if heldBefore.ins.len() > 0 && len(in.ins) > 0 {
-		dropHeld(in, heldRanges(&heldBefore))
+	if hx != nil && len(in.ins) > 0 {
+		dropHeld(in, hx.elems)
 	}
 
 	held := &l.recs
@@ -261,9 +262,12 @@ func (l *List) mergeInto(o *List) bool {
 		}
 		l.retryHeld(in, held)
 	}
-	// What l held back before can go in only if this merge brought an
-	// element or a block; else it stays held as it was, untouched.
-	if len(in.blocks) > 0 || integratedAny(in) {
+	// What l held back before can go in only if this merge integrated an
+	// element one of those records waits for (or a block, which the index
+	// does not follow); else it stays held as it was, untouched, and the
+	// records held now join it at the end.
+	retry := hx != nil && (len(in.blocks) > 0 || hx.waitsOn(in))
+	if retry {
 		for x := range heldBefore.ins.all() {
 			in.ins = append(in.ins, inRec{insRec: *x, outside: true, own: true})
 		}
@@ -272,10 +276,6 @@ func (l *List) mergeInto(o *List) bool {
 			in.rem = append(in.rem, *x)
 		}
 		in.set = append(in.set, heldBefore.set...)
-	} else {
-		held.ins.pushAll(&heldBefore.ins)
-		held.rem.pushAll(&heldBefore.rem)
-		held.set = append(held.set, heldBefore.set...)
 	}
 	for i := range in.rem {
 		l.applyRem(&in.rem[i], held)
@@ -283,6 +283,22 @@ func (l *List) mergeInto(o *List) bool {
 	for _, x := range in.set {
 		l.applySet(x, held)
 	}
+
+	// The index follows the records held from here on: rebuilt if the
+	// merge retried them all, else what this merge held joins it.
+	switch {
+	case retry:
+		hx = nil
+		if !held.isEmpty() {
+			hx = buildHeldIndex(held)
+		}
+	case !held.isEmpty():
+		if hx == nil {
+			hx = &heldIndex{}
+		}
+		hx.add(held)
+	}
+	l.held = hx
 
 	// The context gains o's dots and the element dots of formerly held
 	// inserts now integrated, but no element dot still held.
@@ -300,7 +316,36 @@ func (l *List) mergeInto(o *List) bool {
 			changed = true
 		}
 	}
-	changed = l.mergeContext(&o.ctx) || changed
+	changed = l.mergeContext(hx, &o.ctx) || changed
+
+	switch {
+	case retry:
+		if !changed {
+			changed = !bytes.Equal(encodeHeld(&heldBefore), encodeHeld(held))
+		}
+	case !held.isEmpty():
+		// The records held before, and after them those held now.
+		now := l.recs
+		l.recs = heldBefore
+		var before []byte
+		if !changed {
+			before = encodeHeld(&heldBefore) // before the chunks it shares grow
+		}
+		// push, not pushAll: a few records at a time, head grows by
+		// doubling.
+		for x := range now.ins.all() {
+			l.recs.ins.push(*x)
+		}
+		for x := range now.rem.all() {
+			l.recs.rem.push(*x)
+		}
+		l.recs.set = append(l.recs.set, now.set...)
+		if !changed {
+			changed = !bytes.Equal(before, encodeHeld(&l.recs))
+		}
+	default:
+		l.recs = heldBefore
+	}
 	// Held records are joined into normal form whenever their number has
 	// doubled since (plus a few): the keystrokes of a typist whose first
 	// one is missing join into one record, so a merge handles a few held
@@ -310,33 +355,20 @@ func (l *List) mergeInto(o *List) bool {
 	if k := l.recs.count(); k > 2*int(l.heldJoined)+heldSlack {
 		l.recs = l.recs.normalize()
 		l.heldJoined = uint32(l.recs.count())
+		l.held = nil
 	}
-	return changed || !bytes.Equal(encodeHeld(&heldBefore), encodeHeld(&l.recs))
+	return changed
 }
 
-// heldRanges returns the elements r's inserts give, as ascending maximal
-// ranges. O(k log k) for k inserts.
-func heldRanges(r *records) []dotRange {
-	out := make([]dotRange, 0, r.ins.len())
-	for x := range r.ins.all() {
-		out = append(out, dotRange{rep: x.id.Replica, lo: x.id.Seq, hi: x.id.Seq + uint64(x.n) - 1})
+// heldIndex returns the index of l's held records, building it if l has
+// none yet; nil if l holds nothing.
+func (l *List) heldIndex() *heldIndex {
+	if l.recs.isEmpty() {
+		l.held = nil
+	} else if l.held == nil {
+		l.held = buildHeldIndex(&l.recs)
 	}
-	slices.SortFunc(out, func(a, b dotRange) int {
-		if a.rep != b.rep {
-			return cmpReplica(a.rep, b.rep)
-		}
-		return cmpU64(a.lo, b.lo)
-	})
-	w := 0
-	for _, x := range out {
-		if w > 0 && out[w-1].rep == x.rep && x.lo <= out[w-1].hi+1 {
-			out[w-1].hi = max(out[w-1].hi, x.hi)
-			continue
-		}
-		out[w] = x
-		w++
-	}
-	return out[:w]
+	return l.held
 }
 
 // dropHeld removes from in.ins the elements l holds back already (held:
@@ -345,15 +377,7 @@ func heldRanges(r *records) []dotRange {
 // ranges, and no allocation when nothing is dropped.
 func dropHeld(in *incoming, held []dotRange) {
 	// next returns the first range of held that ends at or after d.
-	next := func(d clock.Dot) int {
-		i, _ := slices.BinarySearchFunc(held, d, func(x dotRange, d clock.Dot) int {
-			if x.rep != d.Replica {
-				return cmpReplica(x.rep, d.Replica)
-			}
-			return cmpU64(x.hi, d.Seq)
-		})
-		return i
-	}
+	next := func(d clock.Dot) int { return firstEnding(held, d.Replica, d.Seq) }
 	overlaps := func(x *insRec) bool {
 		j := next(x.id)
 		return j < len(held) && held[j].rep == x.id.Replica && held[j].lo <= x.id.Seq+uint64(x.n)-1
@@ -386,11 +410,6 @@ func dropHeld(in *incoming, held []dotRange) {
 	in.ins = append(in.ins[:0], keep...)
 }
 
-// integratedAny reports whether an insert of in went in.
-func integratedAny(in *incoming) bool {
-	return slices.ContainsFunc(in.ins, func(x inRec) bool { return x.state == recDone })
-}
-
 // retryHeld tries again the inserts of in that integrateAll held, and
 // those it has not tried yet.
 func (l *List) retryHeld(in *incoming, held *records) {
@@ -404,12 +423,13 @@ func (l *List) retryHeld(in *incoming, held *records) {
 }
 
 // mergeContext adds src's dots to l's context, but none of an element l
-// holds back, and reports whether the context changed.
-func (l *List) mergeContext(src *clock.CausalContext) bool {
-	if l.heldIn(src) {
-		return l.mergeCtxExcept(l.context(), src)
+// holds back (hx indexes l's held records, nil if none), and reports
+// whether the context changed.
+func (l *List) mergeContext(hx *heldIndex, src *clock.CausalContext) bool {
+	if hx == nil || len(hx.elems) == 0 {
+		return l.context().Merge(src)
 	}
-	return l.context().Merge(src)
+	return mergeCtxExcept(l.context(), src, hx.elems)
 }
 
 // placeable reports whether the block b can go in now: l has it already,
@@ -422,40 +442,19 @@ func (l *List) placeable(b blockRec) bool {
 	return ok && l.st.has(pd)
 }
 
-// heldIn reports whether ctx holds an element dot of a held insert.
-// O(held inserts · pieces; see clock.CausalContext.Run).
-func (l *List) heldIn(ctx *clock.CausalContext) bool {
-	for x := range l.recs.ins.all() {
-		if in, k := ctx.Run(x.id, uint64(x.n), 1); in || k < uint64(x.n) {
-			return true
-		}
-	}
-	return false
-}
-
-// mergeCtxExcept adds to dst every dot of src that no held insert of l
-// names and reports whether dst changed. src's vector and cloud go in by
-// ranges around the held elements: O((replicas + cloud ranges + held
-// inserts) · log), whatever the number of dots.
-func (l *List) mergeCtxExcept(dst, src *clock.CausalContext) bool {
-	held := map[clock.ReplicaID][][2]uint64{}
-	for x := range l.recs.ins.all() {
-		held[x.id.Replica] = append(held[x.id.Replica], [2]uint64{x.id.Seq, x.id.Seq + uint64(x.n) - 1})
-	}
-	for _, hs := range held {
-		slices.SortFunc(hs, func(a, b [2]uint64) int { return cmpU64(a[0], b[0]) })
-	}
+// mergeCtxExcept adds to dst every dot of src outside the ranges held
+// (ascending, maximal) and reports whether dst changed. src's vector and
+// cloud go in by ranges around the held ones: O((replicas + cloud ranges
+// + held ranges met) · log), whatever the number of dots.
+func mergeCtxExcept(dst, src *clock.CausalContext, held []dotRange) bool {
 	changed := false
-	// add adds lo…hi of r but the held elements in it, which are disjoint
-	// ranges below maxSeq.
+	// add adds lo…hi of r but the held ranges in it.
 	add := func(r clock.ReplicaID, lo, hi uint64) {
-		hs := held[r]
-		i, _ := slices.BinarySearchFunc(hs, lo, func(h [2]uint64, seq uint64) int { return cmpU64(h[1], seq) })
-		for ; i < len(hs) && hs[i][0] <= hi; i++ {
-			if hs[i][0] > lo && dst.AddRange(r, lo, hs[i][0]-1) {
+		for i := firstEnding(held, r, lo); i < len(held) && held[i].rep == r && held[i].lo <= hi; i++ {
+			if held[i].lo > lo && dst.AddRange(r, lo, held[i].lo-1) {
 				changed = true
 			}
-			lo = hs[i][1] + 1
+			lo = held[i].hi + 1
 		}
 		if lo <= hi && dst.AddRange(r, lo, hi) {
 			changed = true

@@ -400,8 +400,10 @@ func TestAgainstReference(t *testing.T) {
 		rng.Shuffle(len(log), func(i, j int) { log[i], log[j] = log[j], log[i] })
 		for i, d := range log {
 			shadow.Merge(d)
+			checkHeldIndex(t, shadow)
 			if rng.IntN(4) == 0 {
 				shadow.Merge(log[rng.IntN(i+1)])
+				checkHeldIndex(t, shadow)
 			}
 		}
 		if !shadow.Equal(reps[0].l) || !slices.Equal(order(shadow), reps[0].ref.order()) {

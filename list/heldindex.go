@@ -1,0 +1,102 @@
+package list
+
+import (
+	"slices"
+
+	"github.com/redcrdt/redcrdt/clock"
+)
+
+// heldIndex indexes the records a full state holds back (List.recs) for
+// merges, as ascending maximal dot ranges:
+//
+//   - elems, the elements the held inserts give: a merge drops what it
+//     brings of those (dropHeld) and keeps their dots out of the context
+//     (mergeContext);
+//   - waits, what the held records wait for: the origins of held inserts
+//     and the targets of held removals and LSETs. A held record can go in
+//     only once one of those is integrated, so a merge that integrates
+//     none leaves every held record as it is without retrying it.
+//
+// With it, a merge into a list holding k records costs O(m log k) more
+// for the m records it brings, not O(k log k): a typist whose first
+// keystroke is late, or a replica cut off from one region while it hears
+// edits made on that region's text, holds thousands of records.
+type heldIndex struct {
+	elems []dotRange
+	waits []dotRange
+}
+
+// buildHeldIndex returns the index of the held records r. O(k log k) for
+// k records.
+func buildHeldIndex(r *records) *heldIndex {
+	h := &heldIndex{}
+	h.add(r)
+	return h
+}
+
+// add adds the records r to the index. O(k log k + k·g) for k records
+// and g ranges in the index: each new range is inserted in place, which
+// moves the ranges after it (appending at the end, as a typist's held
+// keystrokes do, moves none).
+func (h *heldIndex) add(r *records) {
+	for x := range r.ins.all() {
+		h.elems = addRange(h.elems, dotRange{rep: x.id.Replica, lo: x.id.Seq, hi: x.id.Seq + uint64(x.n) - 1})
+		for _, o := range [2]clock.Dot{x.l, x.r} {
+			if o.Seq != 0 {
+				h.waits = addRange(h.waits, dotRange{rep: o.Replica, lo: o.Seq, hi: o.Seq})
+			}
+		}
+	}
+	for x := range r.rem.all() {
+		h.waits = addRange(h.waits, dotRange{rep: x.target.Replica, lo: x.target.Seq, hi: x.target.Seq + uint64(x.n) - 1})
+	}
+	for _, x := range r.set {
+		h.waits = addRange(h.waits, dotRange{rep: x.target.Replica, lo: x.target.Seq, hi: x.target.Seq})
+	}
+}
+
+// waitsOn reports whether a held record waits for an element that the
+// merge in integrated. O(m log g) for m inserts in in.
+func (h *heldIndex) waitsOn(in *incoming) bool {
+	for i := range in.ins {
+		x := &in.ins[i]
+		if x.state == recDone && overlaps(h.waits, x.id.Replica, x.id.Seq, x.id.Seq+uint64(x.n)-1) {
+			return true
+		}
+	}
+	return false
+}
+
+// firstEnding returns the index of the first range of rs that ends at or
+// after seq in replica rep (or comes after rep). O(log len(rs)).
+func firstEnding(rs []dotRange, rep clock.ReplicaID, seq uint64) int {
+	i, _ := slices.BinarySearchFunc(rs, dotRange{rep: rep, hi: seq}, func(x, t dotRange) int {
+		if x.rep != t.rep {
+			return cmpReplica(x.rep, t.rep)
+		}
+		return cmpU64(x.hi, t.hi)
+	})
+	return i
+}
+
+// overlaps reports whether a range of rs meets lo…hi of replica rep.
+func overlaps(rs []dotRange, rep clock.ReplicaID, lo, hi uint64) bool {
+	i := firstEnding(rs, rep, lo)
+	return i < len(rs) && rs[i].rep == rep && rs[i].lo <= hi
+}
+
+// addRange adds x to the ascending maximal ranges rs, joining it with
+// those it meets or touches, and returns the result.
+func addRange(rs []dotRange, x dotRange) []dotRange {
+	i := firstEnding(rs, x.rep, x.lo-min(x.lo, 1)) // a range that ends at x.lo−1 touches x
+	j := i
+	for j < len(rs) && rs[j].rep == x.rep && rs[j].lo <= x.hi+1 {
+		x.lo, x.hi = min(x.lo, rs[j].lo), max(x.hi, rs[j].hi)
+		j++
+	}
+	if i == j {
+		return slices.Insert(rs, i, x)
+	}
+	rs[i] = x
+	return slices.Delete(rs, i+1, j)
+}
