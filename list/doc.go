@@ -67,7 +67,9 @@
 // not, is held inside the list (part of its state, not yet of its context
 // or its reads) and applied when the element arrives. Held records are
 // kept joined into maximal runs: the keystrokes of a typist whose first
-// one is missing cost one held record, not one each.
+// one is missing cost one held record, not one each. A merge that brings
+// no element they wait for leaves them as they are, at O(log k) a record
+// it brings for k held.
 //
 // HAZARD: two replicas must never issue dots under one clock.ReplicaID
 // (see package clock). A list holds up to 65,536 replica IDs and 2^48
