@@ -34,26 +34,38 @@ func buildHeldIndex(r *records) *heldIndex {
 	return h
 }
 
-// add adds the records r to the index. O(k log k + k·g) for k records
-// and g ranges in the index: each new range is inserted in place, which
-// moves the ranges after it (appending at the end, as a typist's held
-// keystrokes do, moves none).
+// add adds the records r to the index: O(m log g) for m records and g
+// ranges in the index, plus, while m is small, moving the ranges after
+// each one put in place (none for ranges after all of them, as a typist's
+// held keystrokes are); a larger r is sorted in, O((g+m) log (g+m)).
 func (h *heldIndex) add(r *records) {
+	put := addRange
+	if r.count() > bulkRanges {
+		put = func(rs []dotRange, x dotRange) []dotRange { return append(rs, x) }
+	}
 	for x := range r.ins.all() {
-		h.elems = addRange(h.elems, dotRange{rep: x.id.Replica, lo: x.id.Seq, hi: x.id.Seq + uint64(x.n) - 1})
+		h.elems = put(h.elems, dotRange{rep: x.id.Replica, lo: x.id.Seq, hi: x.id.Seq + uint64(x.n) - 1})
 		for _, o := range [2]clock.Dot{x.l, x.r} {
 			if o.Seq != 0 {
-				h.waits = addRange(h.waits, dotRange{rep: o.Replica, lo: o.Seq, hi: o.Seq})
+				h.waits = put(h.waits, dotRange{rep: o.Replica, lo: o.Seq, hi: o.Seq})
 			}
 		}
 	}
 	for x := range r.rem.all() {
-		h.waits = addRange(h.waits, dotRange{rep: x.target.Replica, lo: x.target.Seq, hi: x.target.Seq + uint64(x.n) - 1})
+		h.waits = put(h.waits, dotRange{rep: x.target.Replica, lo: x.target.Seq, hi: x.target.Seq + uint64(x.n) - 1})
 	}
 	for _, x := range r.set {
-		h.waits = addRange(h.waits, dotRange{rep: x.target.Replica, lo: x.target.Seq, hi: x.target.Seq})
+		h.waits = put(h.waits, dotRange{rep: x.target.Replica, lo: x.target.Seq, hi: x.target.Seq})
+	}
+	if r.count() > bulkRanges {
+		h.elems = coalesce(h.elems)
+		h.waits = coalesce(h.waits)
 	}
 }
+
+// bulkRanges is the number of records past which heldIndex.add sorts them
+// in rather than putting each in place.
+const bulkRanges = 32
 
 // waitsOn reports whether a held record waits for an element that the
 // merge in integrated. O(m log g) for m inserts in in.
@@ -83,6 +95,27 @@ func firstEnding(rs []dotRange, rep clock.ReplicaID, seq uint64) int {
 func overlaps(rs []dotRange, rep clock.ReplicaID, lo, hi uint64) bool {
 	i := firstEnding(rs, rep, lo)
 	return i < len(rs) && rs[i].rep == rep && rs[i].lo <= hi
+}
+
+// coalesce returns the ranges rs, in any order, as ascending maximal
+// ranges. O(len(rs) log len(rs)).
+func coalesce(rs []dotRange) []dotRange {
+	slices.SortFunc(rs, func(a, b dotRange) int {
+		if a.rep != b.rep {
+			return cmpReplica(a.rep, b.rep)
+		}
+		return cmpU64(a.lo, b.lo)
+	})
+	w := 0
+	for _, x := range rs {
+		if w > 0 && rs[w-1].rep == x.rep && x.lo <= rs[w-1].hi+1 {
+			rs[w-1].hi = max(rs[w-1].hi, x.hi)
+			continue
+		}
+		rs[w] = x
+		w++
+	}
+	return rs[:w]
 }
 
 // addRange adds x to the ascending maximal ranges rs, joining it with

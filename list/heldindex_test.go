@@ -2,6 +2,7 @@ package list
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"testing"
 
@@ -21,6 +22,8 @@ func checkHeldIndex(t *testing.T, l *List) {
 	}
 }
 
+// TestAddRange checks addRange, and coalesce of the same ranges, against
+// worked cases, and overlaps on the result dot by dot.
 func TestAddRange(t *testing.T) {
 	r := func(rep clock.ReplicaID, lo, hi uint64) dotRange { return dotRange{rep: rep, lo: lo, hi: hi} }
 	tests := []struct {
@@ -45,6 +48,9 @@ func TestAddRange(t *testing.T) {
 			if !slices.Equal(got, tt.want) {
 				t.Fatalf("addRange(%v, %v) = %v, want %v", tt.have, tt.add, got, tt.want)
 			}
+			if c := coalesce(append([]dotRange{tt.add}, tt.have...)); !slices.Equal(c, tt.want) {
+				t.Fatalf("coalesce(%v and %v) = %v, want %v", tt.add, tt.have, c, tt.want)
+			}
 			// overlaps, dot by dot, against a search of want.
 			for rep := clock.ReplicaID(1); rep <= 3; rep++ {
 				for seq := range uint64(12) {
@@ -55,5 +61,64 @@ func TestAddRange(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestHeldIndexManyRecords delivers two typists' edits (typing, deleting,
+// setting), one delta each, in a random order with duplicates, so that
+// hundreds of records are held at once, and checks after every merge that
+// the index the merges keep equals one built from the held records (and
+// so that adding records one at a time and sorting them in agree), across
+// clones and decodes, which drop it; and that everything goes in at last.
+func TestHeldIndexManyRecords(t *testing.T) {
+	for seed := range uint64(4) {
+		rng := rand.New(rand.NewPCG(seed, 7))
+		src := New()
+		var deltas []*List
+		for range 900 {
+			at := clock.ReplicaID(1 + rng.IntN(2))
+			n := src.Len()
+			var d *List
+			var err error
+			switch k := rng.IntN(10); {
+			case k < 2 && n > 0:
+				d, _, err = src.RemoveAt(at, rng.IntN(n))
+			case k < 3 && n > 0:
+				d, err = src.Set(clock.Stamp{Time: clock.Timestamp(len(deltas) + 1), Replica: at}, rng.IntN(n), "s")
+			default:
+				d, err = src.InsertAt(at, rng.IntN(n+1), string(rune('a'+rng.IntN(26))))
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			deltas = append(deltas, d)
+		}
+		rng.Shuffle(len(deltas), func(i, j int) { deltas[i], deltas[j] = deltas[j], deltas[i] })
+		dst := New()
+		most := 0
+		for i, d := range deltas {
+			dst.Merge(d)
+			if rng.IntN(5) == 0 {
+				dst.Merge(deltas[rng.IntN(i+1)])
+			}
+			checkHeldIndex(t, dst)
+			most = max(most, dst.recs.count())
+			switch i % 97 {
+			case 0:
+				dst = dst.Clone()
+			case 50:
+				b, _ := dst.AppendBinary(nil)
+				dst = New()
+				if err := dst.UnmarshalBinary(b); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		if !dst.Equal(src) || !dst.recs.isEmpty() {
+			t.Fatalf("seed %d: after every delta, %d records still held, or the state differs", seed, dst.recs.count())
+		}
+		if most <= bulkRanges {
+			t.Fatalf("seed %d: at most %d records held at once, want more than %d", seed, most, bulkRanges)
+		}
 	}
 }
