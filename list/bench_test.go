@@ -285,3 +285,41 @@ func BenchmarkMergeHeldEdits(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkMergeHeldWakes merges 1,000 answers of one replica, each typed
+// right after a character of another and held, and then those characters
+// one delta each: every one wakes a single answer. Each of those merges
+// retries every record still held, so this costs O(k log k) a merge for k
+// held, the case the held index does not yet make cheap. Reported per
+// delta.
+func BenchmarkMergeHeldWakes(b *testing.B) {
+	const n = 1000
+	src := list.New()
+	var chars, answers []*list.List
+	for i := range n {
+		d, err := src.InsertAt(ra, 2*i, "a")
+		if err != nil {
+			b.Fatal(err)
+		}
+		chars = append(chars, d)
+		if d, err = src.InsertAt(rb, 2*i+1, "b"); err != nil {
+			b.Fatal(err)
+		}
+		answers = append(answers, d)
+	}
+	var dst *list.List
+	b.ReportAllocs()
+	for b.Loop() {
+		dst = list.New()
+		for _, d := range answers {
+			dst.Merge(d)
+		}
+		for _, d := range chars {
+			dst.Merge(d)
+		}
+	}
+	if !dst.Equal(src) {
+		b.Fatalf("merged %v\nwant %v", dst, src)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*2*n), "ns/delta")
+}
