@@ -88,6 +88,15 @@ func (c *chunks[T]) pushAll(o *chunks[T]) {
 	}
 }
 
+// at returns record i, which must exist. O(1).
+func (c *chunks[T]) at(i int) *T {
+	if i < recChunkLen {
+		return &c.head[i]
+	}
+	i -= recChunkLen
+	return &(*c.rest)[i>>recChunkShift][i&(recChunkLen-1)]
+}
+
 // all yields each record in order, by pointer. Records pushed meanwhile
 // may or may not be yielded.
 func (c *chunks[T]) all() iter.Seq[*T] {
@@ -128,4 +137,34 @@ func (c *chunks[T]) reset() {
 	clear(c.head)
 	c.head = c.head[:0]
 	c.rest = nil
+}
+
+// keep keeps, in order and in place, the records whose index keep
+// reports true, and clears the slots it frees. O(len).
+func (c *chunks[T]) keep(keep func(i int) bool) {
+	n := c.len()
+	w := 0
+	for i := range n {
+		if keep(i) {
+			if w != i {
+				*c.at(w) = *c.at(i)
+			}
+			w++
+		}
+	}
+	var zero T
+	for i := w; i < n; i++ {
+		*c.at(i) = zero
+	}
+	if w <= len(c.head) {
+		c.head = c.head[:w]
+		c.rest = nil
+		return
+	}
+	rest := *c.rest
+	k := w - len(c.head) // records left in rest: at least one
+	last := (k - 1) >> recChunkShift
+	rest[last] = rest[last][:k-last<<recChunkShift]
+	clear(rest[last+1:])
+	*c.rest = rest[:last+1]
 }

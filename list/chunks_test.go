@@ -5,15 +5,6 @@ import (
 	"testing"
 )
 
-// at returns record i, which must exist. O(1).
-func (c *chunks[T]) at(i int) *T {
-	if i < recChunkLen {
-		return &c.head[i]
-	}
-	i -= recChunkLen
-	return &(*c.rest)[i>>recChunkShift][i&(recChunkLen-1)]
-}
-
 // chunksOf returns the records xs as a chunks.
 func chunksOf[T any](xs []T) chunks[T] {
 	var c chunks[T]
@@ -66,6 +57,44 @@ func TestChunksAgainstSlice(t *testing.T) {
 		c.reset()
 		if c.len() != 0 || len(c.flat()) != 0 {
 			t.Fatalf("n=%d: %d records after reset", n, c.len())
+		}
+	}
+}
+
+// TestChunksKeep keeps records by several rules, across chunk boundaries,
+// and checks the result, its length and later pushes against a slice.
+func TestChunksKeep(t *testing.T) {
+	rules := map[string]func(i int) bool{
+		"all":   func(int) bool { return true },
+		"none":  func(int) bool { return false },
+		"even":  func(i int) bool { return i%2 == 0 },
+		"first": func(i int) bool { return i == 0 },
+		"last":  func(i int) bool { return i == 3*recChunkLen+4 || i == recChunkLen || i == 9 },
+		"head":  func(i int) bool { return i < recChunkLen+3 && i != 5 },
+	}
+	for _, n := range []int{0, 10, recChunkLen, recChunkLen + 1, 3*recChunkLen + 5} {
+		for name, keep := range rules {
+			var want []int
+			for i := range n {
+				if keep(i) {
+					want = append(want, i)
+				}
+			}
+			xs := make([]int, n)
+			for i := range xs {
+				xs[i] = i
+			}
+			c := chunksOf(xs)
+			c.keep(keep)
+			c.push(-1)
+			want = append(want, -1)
+			var got []int
+			for x := range c.all() {
+				got = append(got, *x)
+			}
+			if c.len() != len(want) || !slices.Equal(got, want) || *c.last() != -1 {
+				t.Fatalf("n=%d keep %s: len %d, got %v, want %v", n, name, c.len(), got, want)
+			}
 		}
 	}
 }

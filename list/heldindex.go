@@ -118,6 +118,20 @@ func coalesce(rs []dotRange) []dotRange {
 	return rs[:w]
 }
 
+// holds reports whether a range of rs holds d: overlaps for one dot,
+// which for a few ranges (a merge's, say) looks at each.
+func holds(rs []dotRange, d clock.Dot) bool {
+	if len(rs) > 8 {
+		return overlaps(rs, d.Replica, d.Seq, d.Seq)
+	}
+	for _, x := range rs {
+		if x.rep == d.Replica && x.lo <= d.Seq && d.Seq <= x.hi {
+			return true
+		}
+	}
+	return false
+}
+
 // addRange adds x to the ascending maximal ranges rs, joining it with
 // those it meets or touches, and returns the result.
 func addRange(rs []dotRange, x dotRange) []dotRange {
@@ -132,4 +146,28 @@ func addRange(rs []dotRange, x dotRange) []dotRange {
 	}
 	rs[i] = x
 	return slices.Delete(rs, i+1, j)
+}
+
+// removeRange removes the dots of x from the ascending maximal ranges rs
+// and returns the result. O(log len(rs)) plus moving the ranges after x.
+func removeRange(rs []dotRange, x dotRange) []dotRange {
+	i := firstEnding(rs, x.rep, x.lo)
+	j := i
+	for j < len(rs) && rs[j].rep == x.rep && rs[j].lo <= x.hi {
+		j++
+	}
+	if i == j {
+		return rs
+	}
+	// rs[i:j] meet x: what is left of them is the part of rs[i] before x
+	// and the part of rs[j-1] after it.
+	var buf [2]dotRange
+	left := buf[:0]
+	if rs[i].lo < x.lo {
+		left = append(left, dotRange{rep: x.rep, lo: rs[i].lo, hi: x.lo - 1})
+	}
+	if rs[j-1].hi > x.hi {
+		left = append(left, dotRange{rep: x.rep, lo: x.hi + 1, hi: rs[j-1].hi})
+	}
+	return slices.Replace(rs, i, j, left...)
 }

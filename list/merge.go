@@ -266,17 +266,12 @@ func (l *List) mergeInto(o *List) bool {
 	// What l held back before can go in only if this merge integrated an
 	// element one of those records waits for (or a block, which the index
 	// does not follow); else it stays held as it was, untouched, and the
-	// records held now join it at the end.
+	// records held now join it at the end. If it did, the records woken
+	// are retried (all of them after a block) and the others kept.
 	retry := hx != nil && (len(in.blocks) > 0 || hx.waitsOn(in))
+	var w woken
 	if retry {
-		for x := range heldBefore.ins.all() {
-			in.ins = append(in.ins, inRec{insRec: *x, outside: true, own: true})
-		}
-		l.retryHeld(in, held)
-		for x := range heldBefore.rem.all() {
-			in.rem = append(in.rem, *x)
-		}
-		in.set = append(in.set, heldBefore.set...)
+		w = l.retryWoken(in, held, &heldBefore, len(in.blocks) > 0)
 	}
 	for i := range in.rem {
 		l.applyRem(&in.rem[i], held)
@@ -286,18 +281,26 @@ func (l *List) mergeInto(o *List) bool {
 	}
 
 	// The index follows the records held from here on: rebuilt if the
-	// merge retried them all, else what this merge held joins it.
-	switch {
-	case retry:
+	// merge retried them all; else the elements it integrated leave it
+	// and what it held (again) joins it. (What the records retried waited
+	// for stays in it, so it may say more than the records wait for,
+	// which costs at worst a retry that wakes nothing, until normalize
+	// rebuilds it.)
+	if retry && w.all {
 		hx = nil
 		if !held.isEmpty() {
 			hx = buildHeldIndex(held)
 		}
-	case !held.isEmpty():
-		if hx == nil {
-			hx = &heldIndex{}
+	} else {
+		for _, x := range w.got {
+			hx.elems = removeRange(hx.elems, x)
 		}
-		hx.add(held)
+		if !held.isEmpty() {
+			if hx == nil {
+				hx = &heldIndex{}
+			}
+			hx.add(held)
+		}
 	}
 	l.held = hx
 
@@ -320,17 +323,21 @@ func (l *List) mergeInto(o *List) bool {
 	changed = l.mergeContext(hx, &o.ctx) || changed
 
 	switch {
-	case retry:
+	case retry && w.all:
 		if !changed {
 			changed = !bytes.Equal(encodeHeld(&heldBefore), encodeHeld(held))
 		}
-	case !held.isEmpty():
-		// The records held before, and after them those held now.
+	case retry || !held.isEmpty():
+		// The records held before but those retried, and after them
+		// those held now.
 		now := l.recs
 		l.recs = heldBefore
 		var before []byte
 		if !changed {
-			before = encodeHeld(&heldBefore) // before the chunks it shares grow
+			before = encodeHeld(&heldBefore) // before they change in place
+		}
+		if retry {
+			w.drop(&l.recs)
 		}
 		// push, not pushAll: a few records at a time, head grows by
 		// doubling.
@@ -343,6 +350,9 @@ func (l *List) mergeInto(o *List) bool {
 		l.recs.set = append(l.recs.set, now.set...)
 		if !changed {
 			changed = !bytes.Equal(before, encodeHeld(&l.recs))
+		}
+		if l.recs.isEmpty() {
+			l.held = nil
 		}
 	default:
 		l.recs = heldBefore
@@ -409,6 +419,100 @@ func dropHeld(in *incoming, held []dotRange) {
 		}
 	}
 	in.ins = append(in.ins[:0], keep...)
+}
+
+// wakeRounds is how many rounds of wakes (records woken by the elements
+// records woken before gave) retryWoken follows before it retries every
+// record held: a long chain, such as a typist's keystrokes each after
+// the one before, is cheaper retried at once.
+const wakeRounds = 2
+
+// woken says which records held before a merge it retried (see
+// retryWoken).
+type woken struct {
+	ins, rem, set []bool // by index in the records held before
+	all           bool   // every one
+	got           []dotRange
+}
+
+// drop removes from r, the records held before, those w retried: they
+// are held again, if at all, among the records the merge held. O(k) for
+// k records, in place.
+func (w *woken) drop(r *records) {
+	r.ins.keep(func(i int) bool { return !w.ins[i] })
+	r.rem.keep(func(i int) bool { return !w.rem[i] })
+	k := 0
+	for i, x := range r.set {
+		if !w.set[i] {
+			r.set[k] = x
+			k++
+		}
+	}
+	clear(r.set[k:])
+	r.set = r.set[:k]
+}
+
+// retryWoken retries, with what the merge in brings, the records l held
+// before (before) that wait for an element in integrated, or for one
+// that those gave, and so on; or, with all or past wakeRounds rounds,
+// every one. The removals and LSETs it retries it leaves in in, for the
+// merge to apply; the inserts it retries that still cannot go in it holds
+// into held. It returns which it retried, and the elements in integrated
+// (ascending maximal ranges).
+//
+// O(k + m log m) a round for k held records and m records in in; a
+// record not woken would not go in, since neither of its origins (nor
+// its target) has arrived since it was last tried.
+func (l *List) retryWoken(in *incoming, held, before *records, all bool) woken {
+	w := woken{ins: make([]bool, before.ins.len()), rem: make([]bool, before.rem.len()), set: make([]bool, len(before.set))}
+	w.got = integrated(in)
+	for round := 0; ; round++ {
+		all = all || round == wakeRounds
+		woke := false
+		i := 0
+		for x := range before.ins.all() {
+			if !w.ins[i] && (all || holds(w.got, x.l) || holds(w.got, x.r)) {
+				w.ins[i] = true
+				in.ins = append(in.ins, inRec{insRec: *x, outside: true, own: true})
+				woke = true
+			}
+			i++
+		}
+		if !woke {
+			break
+		}
+		l.retryHeld(in, held)
+		w.got = integrated(in)
+		if all {
+			break
+		}
+	}
+	w.all = all
+	i := 0
+	for x := range before.rem.all() {
+		if w.rem[i] = all || overlaps(w.got, x.target.Replica, x.target.Seq, x.target.Seq+uint64(x.n)-1); w.rem[i] {
+			in.rem = append(in.rem, *x)
+		}
+		i++
+	}
+	for i, x := range before.set {
+		if w.set[i] = all || overlaps(w.got, x.target.Replica, x.target.Seq, x.target.Seq); w.set[i] {
+			in.set = append(in.set, x)
+		}
+	}
+	return w
+}
+
+// integrated returns the elements of the inserts of in that went in, as
+// ascending maximal ranges. O(m log m) for m inserts.
+func integrated(in *incoming) []dotRange {
+	var out []dotRange
+	for i := range in.ins {
+		if x := &in.ins[i]; x.state == recDone {
+			out = append(out, dotRange{rep: x.id.Replica, lo: x.id.Seq, hi: x.id.Seq + uint64(x.n) - 1})
+		}
+	}
+	return coalesce(out)
 }
 
 // retryHeld tries again the inserts of in that integrateAll held, and
