@@ -289,9 +289,8 @@ func BenchmarkMergeHeldEdits(b *testing.B) {
 // BenchmarkMergeHeldWakes merges 1,000 answers of one replica, each typed
 // right after a character of another and held, and then those characters
 // one delta each: every one wakes a single answer. Each of those merges
-// retries every record still held, so this costs O(k log k) a merge for k
-// held, the case the held index does not yet make cheap. Reported per
-// delta.
+// retries only the answer it woke, but still looks at every record held
+// to find it, O(k) a merge for k held. Reported per delta.
 func BenchmarkMergeHeldWakes(b *testing.B) {
 	const n = 1000
 	src := list.New()

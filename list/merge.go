@@ -21,9 +21,10 @@ import (
 // with a full state, l becomes one.
 //
 // O(m log n) for m runs and removals in o when nothing is held; a full
-// state o costs O(size of o). With k records held, O(m log k) more, and
-// O(k log k + v), v the values held, when o brings an element one of them
-// waits for, or a block (held records are joined into maximal runs as
+// state o costs O(size of o). With k records held, O(m log k) more; when
+// o brings an element one of them waits for, O(k) to find the ones it
+// wakes, and O(k log k + v), v the values held, if a chain of wakes runs
+// long or o brings a block (held records are joined into maximal runs as
 // they grow).
 func (l *List) Merge(o *List) bool {
 	if o == l {
