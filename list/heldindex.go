@@ -24,6 +24,12 @@ import (
 type heldIndex struct {
 	elems []dotRange
 	waits []dotRange
+	// retryAll makes the next merge retry every held record: set on an
+	// index built lazily (see List.heldIndex), which may follow a decode,
+	// whose store names only the replicas it uses, so a record held for
+	// want of room in its replica table (ErrFull) may fit now, though
+	// nothing it waits for arrives.
+	retryAll bool
 }
 
 // buildHeldIndex returns the index of the held records r. O(k log k) for

@@ -1,6 +1,7 @@
 package list
 
 import (
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -221,5 +222,40 @@ func TestHeldRemovalWokenInside(t *testing.T) {
 	c.Merge(d1)
 	if got := c.Range(0, -1); len(got) != 0 || !c.recs.isEmpty() {
 		t.Fatalf("after e1 too: %q, %d records held", got, c.recs.count())
+	}
+}
+
+// TestHeldWaitsStayBounded holds one record for good while thousands are
+// held for one merge each: what the index keeps of the records gone in
+// must not grow with them.
+func TestHeldWaitsStayBounded(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	other := New()
+	if _, _, err := other.PushRight(3, "y"); err != nil { // never delivered
+		t.Fatal(err)
+	}
+	dz, err := other.InsertAt(3, 1, "z") // after y: held for good
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, dst := New(), New()
+	dst.Merge(dz)
+	for i := range 2000 {
+		p := rng.IntN(src.Len() + 1)
+		da, err1 := src.InsertAt(1, p, "a")
+		ds, err2 := src.Set(clock.Stamp{Time: clock.Timestamp(i + 1), Replica: 1}, p, "A") // a's dots do not join
+		db, err3 := src.InsertAt(2, p+1, "b")                                              // held until its a comes
+		if err := errors.Join(err1, err2, err3); err != nil {
+			t.Fatal(err)
+		}
+		dst.Merge(db)
+		dst.Merge(da)
+		dst.Merge(ds)
+		if h := dst.held; h != nil && len(h.waits) > 64 {
+			t.Fatalf("step %d: %d records held, but the index keeps %d waits", i, dst.recs.count(), len(h.waits))
+		}
+	}
+	if dst.recs.count() != 1 {
+		t.Fatalf("%d records held, want z alone", dst.recs.count())
 	}
 }

@@ -269,10 +269,10 @@ func (l *List) mergeInto(o *List) bool {
 	// does not follow); else it stays held as it was, untouched, and the
 	// records held now join it at the end. If it did, the records woken
 	// are retried (all of them after a block) and the others kept.
-	retry := hx != nil && (len(in.blocks) > 0 || hx.waitsOn(in))
+	retry := hx != nil && (len(in.blocks) > 0 || hx.retryAll || hx.waitsOn(in))
 	var w woken
 	if retry {
-		w = l.retryWoken(in, held, &heldBefore, len(in.blocks) > 0)
+		w = l.retryWoken(in, held, &heldBefore, len(in.blocks) > 0 || hx.retryAll)
 	}
 	for i := range in.rem {
 		l.applyRem(&in.rem[i], held)
@@ -364,6 +364,12 @@ func (l *List) mergeInto(o *List) bool {
 	// records, not one per keystroke held so far; held records that do
 	// not join (text with deletions) are normalized O(log) times, not at
 	// every merge.
+	// The waits of records gone in stay in the index (see above): it is
+	// rebuilt once they outnumber those of the records held, which a
+	// fresh build has at most two of each.
+	if h := l.held; h != nil && len(h.waits) > 2*(2*l.recs.ins.len()+l.recs.rem.len()+len(l.recs.set))+heldSlack {
+		l.held = nil
+	}
 	if k := l.recs.count(); k > 2*int(l.heldJoined)+heldSlack {
 		l.recs = l.recs.normalize()
 		l.heldJoined = uint32(l.recs.count())
@@ -373,12 +379,13 @@ func (l *List) mergeInto(o *List) bool {
 }
 
 // heldIndex returns the index of l's held records, building it if l has
-// none yet; nil if l holds nothing.
+// none yet (then with retryAll); nil if l holds nothing.
 func (l *List) heldIndex() *heldIndex {
 	if l.recs.isEmpty() {
 		l.held = nil
 	} else if l.held == nil {
 		l.held = buildHeldIndex(&l.recs)
+		l.held.retryAll = true
 	}
 	return l.held
 }
