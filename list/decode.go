@@ -421,9 +421,13 @@ func (l *List) checkRecords(r *wire.Reader, recs *records, st *store) {
 		return
 	}
 	// A full state holds a removal or an LSET back only while its target
-	// is not there: one of an element it holds would have been applied.
+	// is not there: one of an element it holds would have been applied,
+	// unless the store's replica table is full and lacks the removal's
+	// replica (ErrFull), as merging would find it too.
 	for x := range recs.rem.all() {
-		if rep, ok := st.repIdx[x.target.Replica]; ok {
+		_, known := st.repIdx[x.rm.Replica]
+		noRoom := !known && len(st.reps) >= maxReplicas
+		if rep, ok := st.repIdx[x.target.Replica]; ok && !noRoom {
 			if _, there := st.nextElem(rep, x.target.Seq, x.target.Seq+uint64(x.n)-1); there {
 				r.Fail("list: a held removal of an element the state holds")
 				return
