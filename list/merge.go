@@ -358,22 +358,27 @@ func (l *List) mergeInto(o *List) bool {
 	default:
 		l.recs = heldBefore
 	}
+	// The waits of records gone in stay in the index (see above): it is
+	// rebuilt once they outnumber those of the records held, which a
+	// fresh build has at most two of each; and after a normalize. (Built
+	// here, not lazily: these records have been tried, see retryAll.)
+	rebuild := l.held != nil && len(l.held.waits) > 2*(2*l.recs.ins.len()+l.recs.rem.len()+len(l.recs.set))+heldSlack
 	// Held records are joined into normal form whenever their number has
 	// doubled since (plus a few): the keystrokes of a typist whose first
 	// one is missing join into one record, so a merge handles a few held
 	// records, not one per keystroke held so far; held records that do
 	// not join (text with deletions) are normalized O(log) times, not at
 	// every merge.
-	// The waits of records gone in stay in the index (see above): it is
-	// rebuilt once they outnumber those of the records held, which a
-	// fresh build has at most two of each.
-	if h := l.held; h != nil && len(h.waits) > 2*(2*l.recs.ins.len()+l.recs.rem.len()+len(l.recs.set))+heldSlack {
-		l.held = nil
-	}
 	if k := l.recs.count(); k > 2*int(l.heldJoined)+heldSlack {
 		l.recs = l.recs.normalize()
 		l.heldJoined = uint32(l.recs.count())
+		rebuild = true
+	}
+	if rebuild {
 		l.held = nil
+		if !l.recs.isEmpty() {
+			l.held = buildHeldIndex(&l.recs)
+		}
 	}
 	return changed
 }
