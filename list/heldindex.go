@@ -18,9 +18,10 @@ import (
 //     none leaves every held record as it is without retrying it.
 //
 // With it, a merge into a list holding k records costs O(m log k) more
-// for the m records it brings, not O(k log k): a typist whose first
-// keystroke is late, or a replica cut off from one region while it hears
-// edits made on that region's text, holds thousands of records.
+// for the m records it brings, not O(k log k), unless it wakes some (see
+// List.retryWoken): a typist whose first keystroke is late, or a replica
+// cut off from one region while it hears edits made on that region's
+// text, holds thousands of records.
 type heldIndex struct {
 	elems []dotRange
 	waits []dotRange

@@ -36,24 +36,26 @@ func covers(a, b []dotRange) bool {
 	return true
 }
 
+// dr returns the range lo…hi of replica rep.
+func dr(rep clock.ReplicaID, lo, hi uint64) dotRange { return dotRange{rep: rep, lo: lo, hi: hi} }
+
 // TestRemoveRange checks removeRange against worked cases, and the result
 // dot by dot.
 func TestRemoveRange(t *testing.T) {
-	r := func(rep clock.ReplicaID, lo, hi uint64) dotRange { return dotRange{rep: rep, lo: lo, hi: hi} }
 	tests := []struct {
 		have   []dotRange
 		remove dotRange
 		want   []dotRange
 	}{
-		{nil, r(1, 1, 5), nil},
-		{[]dotRange{r(1, 1, 9)}, r(1, 1, 9), []dotRange{}},
-		{[]dotRange{r(1, 1, 9)}, r(1, 3, 4), []dotRange{r(1, 1, 2), r(1, 5, 9)}},                         // splits
-		{[]dotRange{r(1, 1, 9)}, r(1, 1, 4), []dotRange{r(1, 5, 9)}},                                     // the start
-		{[]dotRange{r(1, 1, 9)}, r(1, 7, 12), []dotRange{r(1, 1, 6)}},                                    // the end, past it
-		{[]dotRange{r(1, 1, 2), r(1, 4, 5), r(1, 7, 9)}, r(1, 2, 8), []dotRange{r(1, 1, 1), r(1, 9, 9)}}, // three
-		{[]dotRange{r(1, 1, 2), r(1, 7, 9)}, r(1, 3, 6), []dotRange{r(1, 1, 2), r(1, 7, 9)}},             // a gap
-		{[]dotRange{r(1, 1, 9), r(2, 1, 9)}, r(2, 5, 5), []dotRange{r(1, 1, 9), r(2, 1, 4), r(2, 6, 9)}},
-		{[]dotRange{r(1, 1, 9), r(3, 1, 9)}, r(2, 1, 9), []dotRange{r(1, 1, 9), r(3, 1, 9)}}, // another replica
+		{nil, dr(1, 1, 5), nil},
+		{[]dotRange{dr(1, 1, 9)}, dr(1, 1, 9), []dotRange{}},
+		{[]dotRange{dr(1, 1, 9)}, dr(1, 3, 4), []dotRange{dr(1, 1, 2), dr(1, 5, 9)}},                           // splits
+		{[]dotRange{dr(1, 1, 9)}, dr(1, 1, 4), []dotRange{dr(1, 5, 9)}},                                        // the start
+		{[]dotRange{dr(1, 1, 9)}, dr(1, 7, 12), []dotRange{dr(1, 1, 6)}},                                       // the end, past it
+		{[]dotRange{dr(1, 1, 2), dr(1, 4, 5), dr(1, 7, 9)}, dr(1, 2, 8), []dotRange{dr(1, 1, 1), dr(1, 9, 9)}}, // three
+		{[]dotRange{dr(1, 1, 2), dr(1, 7, 9)}, dr(1, 3, 6), []dotRange{dr(1, 1, 2), dr(1, 7, 9)}},              // a gap
+		{[]dotRange{dr(1, 1, 9), dr(2, 1, 9)}, dr(2, 5, 5), []dotRange{dr(1, 1, 9), dr(2, 1, 4), dr(2, 6, 9)}},
+		{[]dotRange{dr(1, 1, 9), dr(3, 1, 9)}, dr(2, 1, 9), []dotRange{dr(1, 1, 9), dr(3, 1, 9)}}, // another replica
 	}
 	for i, tt := range tests {
 		t.Run(fmt.Sprint(i), func(t *testing.T) {
@@ -80,22 +82,21 @@ func TestRemoveRange(t *testing.T) {
 // TestAddRange checks addRange, and coalesce of the same ranges, against
 // worked cases, and overlaps and holds on the result dot by dot.
 func TestAddRange(t *testing.T) {
-	r := func(rep clock.ReplicaID, lo, hi uint64) dotRange { return dotRange{rep: rep, lo: lo, hi: hi} }
 	tests := []struct {
 		have []dotRange
 		add  dotRange
 		want []dotRange
 	}{
-		{nil, r(1, 1, 1), []dotRange{r(1, 1, 1)}},
-		{[]dotRange{r(1, 1, 2)}, r(1, 3, 4), []dotRange{r(1, 1, 4)}},                         // touches at the end
-		{[]dotRange{r(1, 5, 6)}, r(1, 3, 4), []dotRange{r(1, 3, 6)}},                         // touches at the start
-		{[]dotRange{r(1, 1, 2)}, r(1, 4, 4), []dotRange{r(1, 1, 2), r(1, 4, 4)}},             // a gap stays
-		{[]dotRange{r(1, 1, 2), r(1, 5, 6), r(1, 9, 9)}, r(1, 2, 8), []dotRange{r(1, 1, 9)}}, // joins three
-		{[]dotRange{r(1, 1, 9)}, r(1, 3, 4), []dotRange{r(1, 1, 9)}},                         // inside
-		{[]dotRange{r(1, 1, 2), r(3, 1, 2)}, r(2, 1, 5), []dotRange{r(1, 1, 2), r(2, 1, 5), r(3, 1, 2)}},
-		{[]dotRange{r(1, 1, 2)}, r(2, 3, 4), []dotRange{r(1, 1, 2), r(2, 3, 4)}}, // another replica's seqs never join
-		{[]dotRange{r(2, 1, 2)}, r(1, 3, 4), []dotRange{r(1, 3, 4), r(2, 1, 2)}},
-		{[]dotRange{r(1, 3, 4)}, r(1, 0, 1), []dotRange{r(1, 0, 1), r(1, 3, 4)}},
+		{nil, dr(1, 1, 1), []dotRange{dr(1, 1, 1)}},
+		{[]dotRange{dr(1, 1, 2)}, dr(1, 3, 4), []dotRange{dr(1, 1, 4)}},                           // touches at the end
+		{[]dotRange{dr(1, 5, 6)}, dr(1, 3, 4), []dotRange{dr(1, 3, 6)}},                           // touches at the start
+		{[]dotRange{dr(1, 1, 2)}, dr(1, 4, 4), []dotRange{dr(1, 1, 2), dr(1, 4, 4)}},              // a gap stays
+		{[]dotRange{dr(1, 1, 2), dr(1, 5, 6), dr(1, 9, 9)}, dr(1, 2, 8), []dotRange{dr(1, 1, 9)}}, // joins three
+		{[]dotRange{dr(1, 1, 9)}, dr(1, 3, 4), []dotRange{dr(1, 1, 9)}},                           // inside
+		{[]dotRange{dr(1, 1, 2), dr(3, 1, 2)}, dr(2, 1, 5), []dotRange{dr(1, 1, 2), dr(2, 1, 5), dr(3, 1, 2)}},
+		{[]dotRange{dr(1, 1, 2)}, dr(2, 3, 4), []dotRange{dr(1, 1, 2), dr(2, 3, 4)}}, // another replica's seqs never join
+		{[]dotRange{dr(2, 1, 2)}, dr(1, 3, 4), []dotRange{dr(1, 3, 4), dr(2, 1, 2)}},
+		{[]dotRange{dr(1, 3, 4)}, dr(1, 0, 1), []dotRange{dr(1, 0, 1), dr(1, 3, 4)}},
 	}
 	for i, tt := range tests {
 		t.Run(fmt.Sprint(i), func(t *testing.T) {

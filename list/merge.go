@@ -285,8 +285,8 @@ func (l *List) mergeInto(o *List) bool {
 	// merge retried them all; else the elements it integrated leave it
 	// and what it held (again) joins it. (What the records retried waited
 	// for stays in it, so it may say more than the records wait for,
-	// which costs at worst a retry that wakes nothing, until normalize
-	// rebuilds it.)
+	// which costs at worst a retry that wakes nothing, until it is
+	// rebuilt: see the end.)
 	if retry && w.all {
 		hx = nil
 		if !held.isEmpty() {
