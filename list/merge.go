@@ -475,7 +475,8 @@ func (w *woken) drop(r *records) {
 //
 // O(k + m log m) a round for k held records and m records in in; a
 // record not woken would not go in, since neither of its origins (nor
-// its target) has arrived since it was last tried.
+// its target) has arrived since it was last tried, unless it was held
+// for want of room in the replica table (see heldIndex.retryAll).
 func (l *List) retryWoken(in *incoming, held, before *records, all bool) woken {
 	w := woken{ins: make([]bool, before.ins.len()), rem: make([]bool, before.rem.len()), set: make([]bool, len(before.set))}
 	w.got = integrated(in)
