@@ -36,6 +36,18 @@ func covers(a, b []dotRange) bool {
 	return true
 }
 
+// mustDelta returns a function that returns the delta it is given,
+// failing t on an error.
+func mustDelta(t *testing.T) func(*List, error) *List {
+	return func(d *List, err error) *List {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+}
+
 // dr returns the range lo…hi of replica rep.
 func dr(rep clock.ReplicaID, lo, hi uint64) dotRange { return dotRange{rep: rep, lo: lo, hi: hi} }
 
@@ -190,13 +202,7 @@ func TestHeldIndexManyRecords(t *testing.T) {
 // apply to it at once, though the first is still missing.
 func TestHeldRemovalWokenInside(t *testing.T) {
 	const ra, rb clock.ReplicaID = 1, 2
-	must := func(d *List, err error) *List {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-		return d
-	}
+	must := mustDelta(t)
 	b := New()
 	d0, _, err := b.PushRight(rb, "p", "q")
 	must(d0, err)

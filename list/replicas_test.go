@@ -67,13 +67,7 @@ func fillReplicaTable(t *testing.T, l *List) {
 // nothing it waits for arrives.
 func TestHeldForRoomAfterDecode(t *testing.T) {
 	const r1, p, q clock.ReplicaID = 1, 2, 3
-	must := func(d *List, err error) *List {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-		return d
-	}
+	must := mustDelta(t)
 	src := New()
 	d0, _, err := src.PushRight(r1, "a")
 	must(d0, err)
